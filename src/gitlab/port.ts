@@ -1,0 +1,189 @@
+/**
+ * The GitLab port: what Trellis needs from GitLab, in Trellis's words. Two adapters implement it:
+ * `gitbeaker-adapter.ts` (real GitLab over HTTP) and `memory-adapter.ts` (unit tests). One contract
+ * suite (test/contract/) runs against both. Users are named by username throughout; adapters map
+ * usernames to ids themselves. The idempotent verbs (ensure issue by marker, set labels, upsert note)
+ * live once in core/executor.ts on top of these primitives.
+ */
+
+/** An issue as Trellis sees it. */
+export interface Issue {
+  readonly id: number;
+  readonly iid: number;
+  readonly projectId: number;
+  readonly title: string;
+  readonly description: string;
+  readonly state: 'opened' | 'closed';
+  readonly labels: readonly string[];
+  /** Usernames. */
+  readonly assignees: readonly string[];
+  /** Username of the author. */
+  readonly author: string;
+  readonly confidential: boolean;
+  /** `YYYY-MM-DD` or null. */
+  readonly dueDate: string | null;
+  readonly webUrl: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly closedAt: string | null;
+}
+
+export interface Note {
+  readonly id: number;
+  readonly body: string;
+  readonly author: string;
+  readonly system: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface User {
+  readonly id: number;
+  readonly username: string;
+  readonly name: string;
+  /** `active`, `blocked`, ... */
+  readonly state: string;
+}
+
+/** What a new issue should look like. */
+export interface IssueDraft {
+  readonly title: string;
+  readonly description: string;
+  readonly labels: readonly string[];
+  /** Usernames; unknown users are an error. */
+  readonly assignees: readonly string[];
+  readonly confidential: boolean;
+  readonly dueDate?: string | null;
+}
+
+/** A change to an issue; absent fields are left alone. */
+export interface IssueChange {
+  readonly title?: string;
+  readonly description?: string;
+  readonly addLabels?: readonly string[];
+  readonly removeLabels?: readonly string[];
+  readonly assignees?: readonly string[];
+  readonly confidential?: boolean;
+  readonly dueDate?: string | null;
+  readonly stateEvent?: 'close' | 'reopen';
+}
+
+export interface IssueQuery {
+  /** Issues having all of these labels. */
+  readonly labels?: readonly string[];
+  /** Issues having none of these labels. */
+  readonly notLabels?: readonly string[];
+  readonly state?: 'opened' | 'closed' | 'all';
+  /** Text searched in title and description. */
+  readonly search?: string;
+  readonly updatedAfter?: string;
+  readonly author?: string;
+  readonly assignee?: string;
+  readonly iids?: readonly number[];
+}
+
+export interface RepoFile {
+  readonly path: string;
+  readonly content: string;
+  readonly lastCommitId: string;
+}
+
+export interface FileChange {
+  readonly path: string;
+  readonly content: string;
+  /** `create` for a new file, `update` for an existing one. */
+  readonly action: 'create' | 'update';
+}
+
+export interface Label {
+  readonly name: string;
+  readonly color: string;
+  readonly description: string | null;
+}
+
+export interface Hook {
+  readonly id: number;
+  readonly url: string;
+  readonly issuesEvents: boolean;
+  readonly confidentialIssuesEvents: boolean;
+  readonly noteEvents: boolean;
+  readonly confidentialNoteEvents: boolean;
+  readonly pushEvents: boolean;
+  /** `executable`, `temporarily_disabled` or `disabled` (GitLab's `alert_status`). */
+  readonly alertStatus: string;
+  readonly disabledUntil: string | null;
+}
+
+export interface HookSettings {
+  readonly url: string;
+  readonly token: string;
+  readonly issuesEvents: boolean;
+  readonly confidentialIssuesEvents: boolean;
+  readonly noteEvents: boolean;
+  readonly confidentialNoteEvents: boolean;
+  readonly pushEvents: boolean;
+  readonly enableSslVerification: boolean;
+}
+
+export interface HookEvent {
+  readonly id: number;
+  readonly status: number | string;
+  readonly trigger: string;
+  readonly createdAt: string;
+}
+
+export interface Project {
+  readonly id: number;
+  readonly path: string;
+  readonly webUrl: string;
+  readonly defaultBranch: string;
+}
+
+/**
+ * GitLab for one project (the records project unless `forProject` chose another). Every method throws
+ * `TransientError` for what may pass (429, 5xx, timeouts) and `PermanentError` for what will not;
+ * reads of something missing return null instead of throwing.
+ */
+export interface GitLabGateway {
+  /** The project this gateway acts on. */
+  project(): Promise<Project>;
+  /** The same gateway aimed at another project (path or id). */
+  forProject(project: string | number): GitLabGateway;
+
+  /** The user whose token Trellis uses (`GET /user`). */
+  currentUser(): Promise<User>;
+  findUser(username: string): Promise<User | null>;
+  /** The access level (GitLab's numbers: 30 developer, 40 maintainer, 50 owner) the token's user has here. */
+  accessLevel(): Promise<number>;
+
+  getIssue(iid: number): Promise<Issue | null>;
+  /** Every matching issue, 100 a page, newest first. */
+  listIssues(query: IssueQuery): AsyncIterable<Issue>;
+  createIssue(draft: IssueDraft): Promise<Issue>;
+  updateIssue(iid: number, change: IssueChange): Promise<Issue>;
+
+  /** Every note of an issue, oldest first, system notes included. */
+  listNotes(iid: number): Promise<Note[]>;
+  createNote(iid: number, body: string): Promise<Note>;
+  updateNote(iid: number, noteId: number, body: string): Promise<Note>;
+
+  /** Issues linked to this one, in this or another project. */
+  listLinks(iid: number): Promise<Array<{ projectId: number; iid: number }>>;
+  linkIssues(iid: number, target: { projectId: number; iid: number }): Promise<void>;
+
+  /** A file on the default branch (or `ref`), null when absent. */
+  getFile(path: string, ref?: string): Promise<RepoFile | null>;
+  /** One commit on the default branch. */
+  commitFiles(message: string, changes: readonly FileChange[]): Promise<void>;
+
+  listLabels(): Promise<Label[]>;
+  createLabel(label: Label): Promise<void>;
+  updateLabel(label: Label): Promise<void>;
+
+  listHooks(): Promise<Hook[]>;
+  createHook(settings: HookSettings): Promise<Hook>;
+  updateHook(id: number, settings: HookSettings): Promise<Hook>;
+  /** Deliveries of the last 7 days; `status` filters (`client_failure`, `server_failure`, ...). */
+  listHookEvents(hookId: number, status?: string): Promise<HookEvent[]>;
+  resendHookEvent(hookId: number, eventId: number): Promise<void>;
+}
