@@ -6,14 +6,14 @@ module.exports = {
       comment: 'core/ imports no framework, queue, HTTP client or other layer',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: ['^src/(http|queue|gitlab|sim|workflows|events)/', 'node_modules/(fastify|bullmq|ioredis|@gitbeaker)'] },
+      to: { path: ['^src/(http|queue|sim|workflows|events|redis|roster)/', '^src/gitlab/(?!port\\.ts$)', 'node_modules/(fastify|bullmq|ioredis|@gitbeaker)'] },
     },
     {
       name: 'plans-are-pure',
       comment: 'workflow plans import no Fastify, BullMQ, ioredis or gitbeaker',
       severity: 'error',
       from: { path: '^src/workflows/.*/plan-[^/]*\\.ts$' },
-      to: { path: ['^src/(http|queue|gitlab/(?!port)|sim)/', 'node_modules/(fastify|bullmq|ioredis|@gitbeaker)'] },
+      to: { path: ['^src/(http|queue|sim|redis)/', '^src/gitlab/(?!port\\.ts$)', 'node_modules/(fastify|bullmq|ioredis|@gitbeaker)'] },
     },
     {
       name: 'only-adapter-imports-gitbeaker',

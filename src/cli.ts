@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from './config.js';
+import type { Config } from './config.js';
+import { AppError } from './core/errors.js';
+import { createLogger } from './logger.js';
+import { replayCommand } from './commands/replay.js';
+import { serveCommand } from './commands/serve.js';
+import { validateRosterCommand } from './commands/validate-roster.js';
+
+const program = new Command('trellis')
+  .description('Career development for an Infrastructure department, run on GitLab issues')
+  .showHelpAfterError();
+
+function config(): Config {
+  return loadConfig(process.env);
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return n;
+}
+
+program
+  .command('serve')
+  .description('run Trellis: the webhook API, the workers, or both (demo mode with the built-in GitLab simulator when no GitLab is configured)')
+  .addOption(new Option('--role <role>', 'which part to run').choices(['api', 'worker', 'all']).default('all'))
+  .action(async (o: { role: 'api' | 'worker' | 'all' }) => {
+    const cfg = config();
+    await serveCommand(cfg, o.role, createLogger(cfg.logLevel, { production: cfg.production }));
+  });
+
+program
+  .command('sim')
+  .description('run the GitLab simulator (REST API v4 and webhooks) for tests, demos and trying templates')
+  .option('--port <n>', 'port to listen on (0: any free port)', port, 8081)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--root-token <token>', "the root user's token", 'sim-root-token')
+  .addOption(new Option('--preset <name>', "rate limits of a real GitLab").choices(['gitlab.com']))
+  .option('--seed <file>', 'JSON or YAML file of users, groups, projects, files and hooks to create')
+  .action(async (o: { port: number; host: string; rootToken: string; preset?: string; seed?: string }) => {
+    const { runSimCommand } = await import('./sim/cli.js');
+    const sim = await runSimCommand({ port: o.port, host: o.host, rootToken: o.rootToken, ...(o.preset ? { preset: o.preset } : {}), ...(o.seed ? { seedFile: o.seed } : {}), print: (line) => console.log(line) });
+    const stop = () => void sim.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('replay')
+  .description('post a GitLab webhook payload file to a running Trellis, with the headers GitLab sends')
+  .argument('<file>', 'a payload file, e.g. webhooks/issue_hook_open.json')
+  .option('--url <url>', 'the webhook endpoint', `http://127.0.0.1:${process.env.PORT ?? 8080}/webhooks/gitlab`)
+  .option('--secret <token>', 'X-Gitlab-Token to send (default: the first of WEBHOOK_SECRET)')
+  .option('--event <name>', 'X-Gitlab-Event to send (default: derived from the payload)')
+  .option('--idempotency-key <key>', 'Idempotency-Key to send (default: a new one, as for a new delivery)')
+  .action(async (file: string, o: { url: string; secret?: string; event?: string; idempotencyKey?: string }) => {
+    const secret = o.secret ?? process.env.WEBHOOK_SECRET?.split(',')[0]?.trim();
+    process.exitCode = await replayCommand({ file, url: o.url, ...(secret ? { secret } : {}), ...(o.event ? { event: o.event } : {}), ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}), print: (l) => console.log(l) });
+  });
+
+program
+  .command('validate-roster')
+  .description('check a roster file and print every problem with its line')
+  .argument('[file]', 'the roster YAML', process.env.TRELLIS_ROSTER_FILE ?? '.trellis/roster.yml')
+  .action(async (file: string) => {
+    process.exitCode = await validateRosterCommand(file, (l) => console.log(l), (l) => console.error(l));
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof AppError) console.error(`trellis: ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import closeWithGrace from 'close-with-grace';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { startDemo } from '../demo/start-demo.js';
+import { startTrellis } from '../main.js';
+import type { Role } from '../main.js';
+
+/**
+ * `trellis serve`: runs the chosen role until SIGTERM/SIGINT, then stops taking requests, lets running
+ * jobs finish within TRELLIS_SHUTDOWN_TIMEOUT_MS, and closes connections. Without GitLab settings
+ * (and outside production) it starts demo mode.
+ */
+export async function serveCommand(config: Config, role: Role, log: Logger): Promise<void> {
+  let cfg = config;
+  let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
+  if (!config.gitlab) {
+    if (config.production) throw new Error('GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT are required in production');
+    demo = await startDemo(config, config.port === 0 ? 0 : config.port + 1);
+    cfg = demo.config;
+  }
+  const trellis = await startTrellis(cfg, { role, log, print: (line) => console.log(line) });
+  if (demo && trellis.url) {
+    await demo.register(trellis.url);
+    for (const line of demo.instructions(trellis.url)) console.log(line);
+  }
+  log.info({ role, url: trellis.url, redis: trellis.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'trellis started');
+  closeWithGrace({ delay: cfg.shutdownTimeoutMs + 5000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'stopping after an error');
+    else log.info({ signal }, 'stopping');
+    await trellis.close();
+    await demo?.sim.close();
+  });
+}

@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import type { Action, IssueRef } from './actions.js';
+import { describeAction } from './actions.js';
+import { AppError } from './errors.js';
+import type { Log } from './log.js';
+import { hasMarker, markerId, renderMarker } from './markers.js';
+import type { Marker } from './markers.js';
+import type { Locks, RecordCache } from './state-ports.js';
+import type { GitLabGateway, Issue, IssueChange } from '../gitlab/port.js';
+import { labelsAfter } from './labels.js';
+
+export interface ExecutorDeps {
+  readonly gitlab: GitLabGateway;
+  readonly locks: Locks;
+  readonly cache: RecordCache;
+  readonly log: Log;
+  /** Trellis's own username (asked when first needed): only its notes are ever edited. */
+  readonly botUsername: () => Promise<string>;
+  /** Name of the records project, used in lock and cache keys. */
+  readonly recordsProject: string;
+  readonly dryRun?: boolean;
+}
+
+/** Issues a handler already listed, by marker id: a `complete` index means "absent here = absent in GitLab". */
+export interface IssueIndex {
+  readonly complete: boolean;
+  readonly byMarker: ReadonlyMap<string, Issue>;
+}
+
+export interface ApplyOptions {
+  /** Current state of issues the plan names by iid (e.g. from the webhook payload), so no re-read is needed. */
+  readonly known?: readonly Issue[];
+  readonly index?: IssueIndex;
+}
+
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'would-change' | 'skipped';
+
+export interface ApplyResult {
+  readonly writes: number;
+  readonly steps: ReadonlyArray<{ readonly action: string; readonly outcome: Outcome }>;
+  /** Issues by `ref` of the plan's ensure-issue actions. */
+  readonly refs: ReadonlyMap<string, Issue>;
+}
+
+export interface Executor {
+  /** Applies a plan in order; idempotent: applying it again changes nothing and writes nothing. */
+  apply(actions: readonly Action[], opts?: ApplyOptions): Promise<ApplyResult>;
+}
+
+/** Builds an index of issues by the markers in their descriptions. */
+export function indexIssues(issues: Iterable<Issue>, complete: boolean): IssueIndex {
+  const byMarker = new Map<string, Issue>();
+  for (const issue of issues) {
+    for (const m of findAllMarkers(issue.description)) if (!byMarker.has(m)) byMarker.set(m, issue);
+  }
+  return { complete, byMarker };
+}
+
+function findAllMarkers(text: string): string[] {
+  return [...text.matchAll(/<!-- trellis:([a-z0-9][a-z0-9-]*:[A-Za-z0-9._/@:+=-]+) -->/g)].map((m) => m[1] ?? '');
+}
+
+/** Hash of a note body, to tell whether Trellis's note already says this. */
+export function bodyHash(body: string): string {
+  return createHash('sha1').update(body).digest('base64url').slice(0, 22);
+}
+
+/** The executor of DESIGN.md's "plan, then apply". */
+export function createExecutor(deps: ExecutorDeps): Executor {
+  return {
+    async apply(actions, opts = {}) {
+      const run = new Run(deps, opts);
+      for (const action of actions) await run.step(action);
+      return { writes: run.writes, steps: run.steps, refs: run.refs };
+    },
+  };
+}
+
+class Run {
+  writes = 0;
+  readonly steps: Array<{ action: string; outcome: Outcome }> = [];
+  readonly refs = new Map<string, Issue>();
+  private readonly known = new Map<string, Issue>();
+  /** Project of each ref's issue (undefined: the records project). */
+  private readonly refProjects = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly deps: ExecutorDeps,
+    private readonly opts: ApplyOptions,
+  ) {
+    for (const issue of opts.known ?? []) this.known.set(this.key(undefined, issue.iid), issue);
+  }
+
+  async step(action: Action): Promise<void> {
+    const outcome = await this.perform(action);
+    this.steps.push({ action: describeAction(action), outcome });
+    if (outcome === 'created' || outcome === 'updated') this.writes += 1;
+    this.deps.log.debug({ action: action.kind, outcome }, 'action applied');
+  }
+
+  private async perform(action: Action): Promise<Outcome> {
+    switch (action.kind) {
+      case 'ensure-issue':
+        return this.ensureIssue(action.ref, action.marker, action.draft, action.project);
+      case 'set-labels':
+        return this.withIssue(action.issue, (issue, gw, project) => {
+          const next = labelsAfter(issue.labels, action.add, action.remove ?? []);
+          if (!next.changed) return Promise.resolve('unchanged' as const);
+          return this.write(project, issue, gw, { addLabels: next.added, removeLabels: next.removed });
+        });
+      case 'set-state':
+        return this.withIssue(action.issue, (issue, gw, project) => {
+          if (issue.state === action.state) return Promise.resolve('unchanged' as const);
+          return this.write(project, issue, gw, { stateEvent: action.state === 'closed' ? 'close' : 'reopen' });
+        });
+      case 'update-issue':
+        return this.withIssue(action.issue, (issue, gw, project) => {
+          const change = issueFieldChanges(issue, action);
+          if (Object.keys(change).length === 0) return Promise.resolve('unchanged' as const);
+          return this.write(project, issue, gw, change);
+        });
+      case 'upsert-note':
+        return this.withIssue(action.issue, (issue, gw, project) => this.upsertNote(project, gw, issue.iid, action.marker, action.body, true));
+      case 'reply':
+        return this.withIssue(action.issue, (issue, gw, project) => this.upsertNote(project, gw, issue.iid, action.marker, action.body, false));
+      case 'link-issues':
+        return this.withIssue(action.issue, async (issue, gw) => {
+          const target = await this.resolve(action.target);
+          if (!target) return 'skipped';
+          const links = await gw.listLinks(issue.iid);
+          if (links.some((l) => l.projectId === target.issue.projectId && l.iid === target.issue.iid)) return 'unchanged';
+          if (this.deps.dryRun) return 'would-change';
+          await gw.linkIssues(issue.iid, { projectId: target.issue.projectId, iid: target.issue.iid });
+          return 'created';
+        });
+    }
+  }
+
+  private async ensureIssue(ref: string, marker: Marker, draft: Parameters<GitLabGateway['createIssue']>[0], project?: string): Promise<Outcome> {
+    const { deps } = this;
+    const gw = project ? deps.gitlab.forProject(project) : deps.gitlab;
+    const projectKey = project ?? deps.recordsProject;
+    const id = markerId(marker);
+    const indexed = project ? undefined : this.opts.index?.byMarker.get(id);
+    if (indexed) return this.found(ref, project, indexed);
+    return deps.locks.withLock(`issue:${projectKey}:${id}`, async () => {
+      const cached = await deps.cache.issueFor(projectKey, id);
+      if (cached !== null) {
+        const issue = await gw.getIssue(cached);
+        if (issue && hasMarker(issue.description, marker)) return this.found(ref, project, issue);
+        await deps.cache.forgetIssue(projectKey, id);
+      }
+      if (!(this.opts.index?.complete && !project)) {
+        for await (const issue of gw.listIssues({ search: `trellis:${id}`, state: 'all' })) {
+          if (hasMarker(issue.description, marker)) {
+            await deps.cache.rememberIssue(projectKey, id, issue.iid);
+            return this.found(ref, project, issue);
+          }
+        }
+      }
+      if (deps.dryRun) return 'would-change';
+      const created = await gw.createIssue({ ...draft, description: `${draft.description.trimEnd()}\n\n${renderMarker(marker)}\n` });
+      await deps.cache.rememberIssue(projectKey, id, created.iid);
+      this.remember(ref, project, created);
+      return 'created';
+    });
+  }
+
+  private found(ref: string, project: string | undefined, issue: Issue): Outcome {
+    this.remember(ref, project, issue);
+    return 'unchanged';
+  }
+
+  private remember(ref: string, project: string | undefined, issue: Issue): void {
+    this.refs.set(ref, issue);
+    this.refProjects.set(ref, project);
+    this.known.set(this.key(project, issue.iid), issue);
+  }
+
+  private async upsertNote(project: string, gw: GitLabGateway, iid: number, marker: Marker, text: string, editable: boolean): Promise<Outcome> {
+    const { deps } = this;
+    const id = markerId(marker);
+    const body = `${text.trimEnd()}\n\n${renderMarker(marker)}`;
+    const hash = bodyHash(body);
+    const memo = await deps.cache.noteFor(project, iid, id);
+    if (memo && (memo.hash === hash || !editable)) return 'unchanged';
+    return deps.locks.withLock(`note:${project}:${iid}:${id}`, async () => {
+      let existing = memo ?? (await deps.cache.noteFor(project, iid, id));
+      if (!existing) {
+        const [notes, bot] = await Promise.all([gw.listNotes(iid), deps.botUsername()]);
+        const mine = notes.find((n) => n.author === bot && hasMarker(n.body, marker));
+        if (mine) existing = { noteId: mine.id, hash: bodyHash(mine.body) };
+      }
+      if (existing && (existing.hash === hash || !editable)) {
+        await deps.cache.rememberNote(project, iid, id, existing);
+        return 'unchanged';
+      }
+      if (deps.dryRun) return 'would-change';
+      if (existing) {
+        try {
+          await gw.updateNote(iid, existing.noteId, body);
+          await deps.cache.rememberNote(project, iid, id, { noteId: existing.noteId, hash });
+          return 'updated';
+        } catch (err) {
+          // A person deleted Trellis's note: write it again rather than fail forever.
+          if (!(err instanceof AppError && err.code === 'gitlab_not_found')) throw err;
+        }
+      }
+      const note = await gw.createNote(iid, body);
+      await deps.cache.rememberNote(project, iid, id, { noteId: note.id, hash });
+      return 'created';
+    });
+  }
+
+  private async write(project: string | undefined, issue: Issue, gw: GitLabGateway, change: IssueChange): Promise<Outcome> {
+    if (this.deps.dryRun) return 'would-change';
+    const updated = await gw.updateIssue(issue.iid, change);
+    this.known.set(this.key(project, issue.iid), updated);
+    return 'updated';
+  }
+
+  private async withIssue(ref: IssueRef, fn: (issue: Issue, gw: GitLabGateway, project: string) => Promise<Outcome>): Promise<Outcome> {
+    const target = await this.resolve(ref);
+    if (!target) return 'skipped';
+    return fn(target.issue, target.gw, target.project);
+  }
+
+  private async resolve(ref: IssueRef): Promise<{ issue: Issue; gw: GitLabGateway; project: string } | null> {
+    const { deps } = this;
+    if ('ref' in ref) {
+      const created = this.refs.get(ref.ref);
+      if (!created) {
+        if (deps.dryRun) return null;
+        throw new Error(`plan refers to ${ref.ref} before an ensure-issue created it`);
+      }
+      const other = this.refProjects.get(ref.ref);
+      const issue = this.known.get(this.key(other, created.iid)) ?? created;
+      return { issue, gw: other ? deps.gitlab.forProject(other) : deps.gitlab, project: other ?? deps.recordsProject };
+    }
+    const project = ref.project ?? deps.recordsProject;
+    const gw = ref.project ? deps.gitlab.forProject(ref.project) : deps.gitlab;
+    const key = this.key(ref.project, ref.iid);
+    let issue = this.known.get(key);
+    if (!issue) {
+      const fetched = await gw.getIssue(ref.iid);
+      if (!fetched) throw new AppError('gitlab_not_found', `issue ${project}#${ref.iid} does not exist`, { iid: ref.iid });
+      issue = fetched;
+      this.known.set(key, issue);
+    }
+    return { issue, gw, project };
+  }
+
+  private key(project: string | undefined, iid: number): string {
+    return `${project ?? this.deps.recordsProject}#${iid}`;
+  }
+}
+
+function issueFieldChanges(issue: Issue, a: Extract<Action, { kind: 'update-issue' }>): IssueChange {
+  const change: { -readonly [K in keyof IssueChange]: IssueChange[K] } = {};
+  if (a.title !== undefined && a.title !== issue.title) change.title = a.title;
+  if (a.confidential !== undefined && a.confidential !== issue.confidential) change.confidential = a.confidential;
+  if (a.dueDate !== undefined && a.dueDate !== issue.dueDate) change.dueDate = a.dueDate;
+  if (a.assignees !== undefined) {
+    const want = [...a.assignees].map((u) => u.toLowerCase()).sort();
+    const have = [...issue.assignees].map((u) => u.toLowerCase()).sort();
+    if (want.join(',') !== have.join(',')) change.assignees = a.assignees;
+  }
+  return change;
+}

@@ -1,0 +1,131 @@
+import { quickActionOffsets } from './quick-action-scan.js';
+
+/**
+ * Making text people wrote safe to copy into what Trellis writes on GitLab (DESIGN.md principle 8):
+ * whatever it contains, it must never run a quick action, mention anyone, inject HTML or break out of
+ * Trellis's own Markdown. See shared/gitlab/FACTS.md, "Quick actions and mentions".
+ */
+
+/** Placed after `@`: GitLab's user reference pattern needs a username character right after `@`. */
+const ZWJ = '\u200D';
+/** Placed before a quick action's `/`, so the line no longer starts with `/`; invisible when rendered. */
+const ZWSP = '\u200B';
+
+// `&`, `<`, `>` become entities so no HTML tag, comment (a forged Trellis marker) or blockquote can
+// start. The rest are Markdown or GitLab reference characters, shown literally after a backslash;
+// GitLab's parser also keeps `\#`, `\~`, `\%`, `\!`, `\$`, `\^` from becoming references.
+const REPLACEMENTS: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '@': `@${ZWJ}` };
+const ACTIVE = /[\\`*_[\]|~#%!$^{}&<>@]/g;
+// C0/C1 controls (tab and newlines are handled before this) and bidi overrides ("Trojan Source").
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const NEWLINES = /\r\n|[\r\n\u0085\u2028\u2029]/;
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * User text for one line of Trellis's Markdown (a name, a reason, a table cell): shown literally,
+ * on one line, never a mention, reference, HTML or quick action. Truncated with `…` to `maxLength`
+ * characters (graphemes, counted before escaping) when given. Do not put the result inside a code span.
+ */
+export function inlineText(s: string, maxLength?: number): string {
+  if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength >= 1)) {
+    throw new RangeError(`maxLength must be a positive integer, got ${maxLength}`);
+  }
+  const oneLine = s.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  return escapeLine(truncate(oneLine, maxLength));
+}
+
+/**
+ * Multi-line user text as a Markdown blockquote whose lines show literally, line breaks and
+ * indentation kept. Every line starts with `>`, so nothing in it can be a quick action, and the
+ * text inside is escaped as by {@link inlineText}, so no mention, HTML or fence survives.
+ * Returns '' for blank text. Surround the result with blank lines in a template.
+ */
+export function quoteBlock(s: string): string {
+  const lines = s
+    .split(NEWLINES)
+    .map((line) => line.replace(/\t/g, '    ').replace(INVISIBLE, '').trimEnd());
+  while (lines.length > 0 && lines[0] === '') lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    if (line === '') {
+      if (out[out.length - 1] !== '>') out.push('>');
+      return;
+    }
+    const indent = line.length - line.trimStart().length;
+    // No-break spaces keep the indentation visible without making an indented code block or list.
+    const text = '\u00A0'.repeat(indent) + escapeLine(line.trimStart());
+    // A trailing backslash is a hard line break: the reader sees the lines as written.
+    const next = lines[i + 1];
+    out.push(`> ${text}${next !== undefined && next !== '' ? '\\' : ''}`);
+  });
+  return out.join('\n');
+}
+
+/**
+ * A deliberate mention by Trellis: `@username`. Throws RangeError for anything that is not a
+ * GitLab username (or is `all` / `here`, which would notify everyone), so no text reaches this path.
+ */
+export function mention(username: string): string {
+  const name = username.startsWith('@') ? username.slice(1) : username;
+  const problem = usernameProblem(name);
+  if (problem) throw new RangeError(`cannot mention ${JSON.stringify(username)}: ${problem}`);
+  return `@${name}`;
+}
+
+/** Why `name` is not a GitLab username Trellis may use, or null when it is one. */
+export function usernameProblem(name: string): string | null {
+  if (name.length === 0) return 'a username cannot be empty';
+  if (name.length > 255) return 'a GitLab username has at most 255 characters';
+  // GitLab's rule (lib/gitlab/path_regex.rb, namespace_format_message).
+  if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(name) || /(\.|\.git|\.atom)$/i.test(name)) {
+    return "a GitLab username contains only letters, digits, '_', '-' and '.', and cannot start with '-' or end in '.', '.git' or '.atom'";
+  }
+  if (/^(all|here)$/i.test(name)) return `@${name} would notify everyone`;
+  return null;
+}
+
+/** True when `name` is a GitLab username Trellis may mention. */
+export function isGitLabUsername(name: string): boolean {
+  return usernameProblem(name) === null;
+}
+
+/**
+ * True when GitLab would run a quick action in `text`: a line starting with `/word` outside the
+ * regions GitLab skips (see quick-action-scan.ts). Note that GitLab skips ``` fences but not `~~~`
+ * ones, and only `>>>` quotes among blockquotes (a `> /close` line is safe because it starts with `>`).
+ */
+export function containsQuickAction(text: string): boolean {
+  return quickActionOffsets(text.replace(/\r/g, '')).length > 0;
+}
+
+/**
+ * `text` with every quick action made inert by a zero-width space before its `/` (invisible when
+ * rendered). Returns `text` unchanged when it holds none; otherwise carriage returns are dropped,
+ * as GitLab drops them.
+ */
+export function neutraliseQuickActions(text: string): string {
+  const clean = text.replace(/\r/g, '');
+  const offsets = quickActionOffsets(clean);
+  if (offsets.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const at of offsets) {
+    out += `${clean.slice(from, at)}${ZWSP}`;
+    from = at;
+  }
+  return out + clean.slice(from);
+}
+
+function escapeLine(line: string): string {
+  const escaped = line.replace(ACTIVE, (ch) => REPLACEMENTS[ch] ?? `\\${ch}`);
+  // What would start a quick action, list, ordered list or setext heading if it began a line.
+  return escaped.replace(/^([/+=-])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2');
+}
+
+function truncate(s: string, maxLength: number | undefined): string {
+  if (maxLength === undefined || s.length <= maxLength) return s;
+  const graphemes = Array.from(GRAPHEMES.segment(s), (g) => g.segment);
+  if (graphemes.length <= maxLength) return s;
+  return `${graphemes.slice(0, maxLength - 1).join('').trimEnd()}…`;
+}

@@ -1,0 +1,81 @@
+/**
+ * What the executor needs besides GitLab: locks and caches. Redis implements them (src/redis/);
+ * the in-memory versions below serve unit tests and one-shot CLI runs. Everything here can be lost:
+ * GitLab remains the record, and a miss only costs a read.
+ */
+export interface Locks {
+  /** Runs `fn` while holding `key` across every process; waits up to `waitMs` for it. */
+  withLock<T>(key: string, fn: () => Promise<T>, opts?: { ttlMs?: number; waitMs?: number }): Promise<T>;
+}
+
+export interface NoteMemo {
+  readonly noteId: number;
+  readonly hash: string;
+}
+
+export interface RecordCache {
+  /** The iid of the issue carrying a marker in a project, if Trellis made or found it. */
+  issueFor(project: string, markerId: string): Promise<number | null>;
+  rememberIssue(project: string, markerId: string, iid: number): Promise<void>;
+  forgetIssue(project: string, markerId: string): Promise<void>;
+  /** Trellis's note with a marker on an issue, and the hash of the body it last wrote. */
+  noteFor(project: string, iid: number, markerId: string): Promise<NoteMemo | null>;
+  rememberNote(project: string, iid: number, markerId: string, memo: NoteMemo): Promise<void>;
+  forgetNote(project: string, iid: number, markerId: string): Promise<void>;
+  /**
+   * Records that an event showed this issue as of `updatedAt`; 'stale' when a newer version was
+   * already seen (events arrive in any order), so the caller reads the issue fresh instead.
+   */
+  observeIssue(project: string, iid: number, updatedAt: string): Promise<'newest' | 'stale'>;
+}
+
+/** Locks for one process. */
+export function createMemoryLocks(): Locks {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    async withLock(key, fn) {
+      const previous = tails.get(key) ?? Promise.resolve();
+      const run = previous.catch(() => undefined).then(fn);
+      tails.set(key, run);
+      try {
+        return await run;
+      } finally {
+        if (tails.get(key) === run) tails.delete(key);
+      }
+    },
+  };
+}
+
+/** A cache in one process's memory. */
+export function createMemoryCache(): RecordCache {
+  const issues = new Map<string, number>();
+  const notes = new Map<string, NoteMemo>();
+  const seen = new Map<string, number>();
+  return {
+    async observeIssue(project, iid, updatedAt) {
+      const key = `${project} ${iid}`;
+      const at = Date.parse(updatedAt);
+      if ((seen.get(key) ?? -Infinity) > at) return 'stale';
+      seen.set(key, at);
+      return 'newest';
+    },
+    async issueFor(project, id) {
+      return issues.get(`${project} ${id}`) ?? null;
+    },
+    async rememberIssue(project, id, iid) {
+      issues.set(`${project} ${id}`, iid);
+    },
+    async forgetIssue(project, id) {
+      issues.delete(`${project} ${id}`);
+    },
+    async noteFor(project, iid, id) {
+      return notes.get(`${project} ${iid} ${id}`) ?? null;
+    },
+    async rememberNote(project, iid, id, memo) {
+      notes.set(`${project} ${iid} ${id}`, memo);
+    },
+    async forgetNote(project, iid, id) {
+      notes.delete(`${project} ${iid} ${id}`);
+    },
+  };
+}

@@ -1,0 +1,240 @@
+import { Gitlab } from '@gitbeaker/rest';
+import { AppError, PermanentError } from '../core/errors.js';
+import type { Log } from '../core/log.js';
+import type { ApiBudget } from './api-budget.js';
+import { createHttpRequesterFn, type HttpRequester } from './gitlab-http.js';
+import { allPages, createIssueParams, editIssueParams, hookParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
+import { parseList, toAccessLevel, toHook, toHookEvent, toIssue, toLabel, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
+import type { GitLabGateway, Issue, Project, User } from './port.js';
+import { defaultRetryPolicy } from './retry.js';
+
+/** How to reach GitLab and whose budget to spend. */
+export interface GitbeakerGatewayOptions {
+  /** Base URL of the instance, e.g. `https://gitlab.com` (the API is at `/api/v4`). */
+  readonly url: string;
+  readonly token: string;
+  /** The records project, by path or id. */
+  readonly project: string | number;
+  readonly budget: ApiBudget;
+  readonly log: Log;
+  /** Per attempt; default 10 s. */
+  readonly fetchTimeoutMs?: number;
+  /** Attempts per call, the first included; default 5. */
+  readonly maxAttempts?: number;
+}
+
+/** State shared by the gateway and every `forProject` sibling: one client, one user cache. */
+interface Shared {
+  readonly api: InstanceType<typeof Gitlab<false>>;
+  readonly raw: HttpRequester;
+  readonly users: Map<string, User>;
+  readonly gateways: Map<string, GitLabGateway>;
+  me: Promise<User> | undefined;
+}
+
+/**
+ * The GitLab port over @gitbeaker/rest. gitbeaker builds URLs and bodies; Trellis's own requester
+ * (gitlab-http.ts) sends them, so gitbeaker's retry loop and in-memory rate limiter never run.
+ */
+export function createGitbeakerGateway(opts: GitbeakerGatewayOptions): GitLabGateway {
+  const host = opts.url.replace(/\/+$/, '');
+  const requesterFn = createHttpRequesterFn({
+    budget: opts.budget,
+    log: opts.log.child({ component: 'gitlab' }),
+    fetchTimeoutMs: opts.fetchTimeoutMs ?? 10_000,
+    retry: { ...defaultRetryPolicy, maxAttempts: opts.maxAttempts ?? defaultRetryPolicy.maxAttempts },
+  });
+  // requesterFn replaces gitbeaker's defaultRequestHandler (retries, limiter); queryTimeout: null
+  // drops its 300 s signal because the requester sets a per-attempt one; rateLimits: {} for clarity.
+  const api = new Gitlab({ host, token: opts.token, requesterFn, queryTimeout: null, rateLimits: {} });
+  // Hook delivery logs have no gitbeaker resource: same requester, same budget and retries.
+  const raw = requesterFn({ url: `${host}/api/v4`, headers: {}, authHeaders: { 'private-token': () => Promise.resolve(opts.token) } });
+  const shared: Shared = { api, raw, users: new Map(), gateways: new Map(), me: undefined };
+  return gatewayFor(shared, opts.project);
+}
+
+function gatewayFor(shared: Shared, ref: string | number): GitLabGateway {
+  const key = String(ref);
+  const existing = shared.gateways.get(key);
+  if (existing) return existing;
+  const gateway = projectGateway(shared, ref);
+  shared.gateways.set(key, gateway);
+  return gateway;
+}
+
+function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
+  const { api, raw } = shared;
+  let resolved: Promise<Project> | undefined;
+
+  function project(): Promise<Project> {
+    // Resolved once; a failure is not cached so the next call tries again.
+    resolved ??= api.Projects.show(ref).then((body) => toProject(body).project);
+    resolved.catch(() => (resolved = undefined));
+    return resolved;
+  }
+  const pid = async (): Promise<number> => (await project()).id;
+
+  async function currentUser(): Promise<User> {
+    shared.me ??= api.Users.showCurrentUser().then(toUser);
+    shared.me.catch(() => (shared.me = undefined));
+    return shared.me;
+  }
+
+  async function findUser(username: string): Promise<User | null> {
+    const cached = shared.users.get(username.toLowerCase());
+    if (cached) return cached;
+    const found = parseList(toUser, await api.Users.all({ username }), 'users').find((u) => u.username.toLowerCase() === username.toLowerCase());
+    // Only hits are cached: a user created later must still be found.
+    if (found) shared.users.set(username.toLowerCase(), found);
+    return found ?? null;
+  }
+
+  async function userIds(usernames: readonly string[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const username of usernames) {
+      const user = await findUser(username);
+      if (!user) throw new PermanentError('gitlab_rejected', `GitLab has no user @${username} to assign`, { username });
+      ids.push(user.id);
+    }
+    return ids;
+  }
+
+  async function getIssue(iid: number): Promise<Issue | null> {
+    const body = await orNull(api.Issues.show(iid, { projectId: await pid() }));
+    return body === null ? null : toIssue(body);
+  }
+
+  async function* listIssues(query: Parameters<GitLabGateway['listIssues']>[0]): AsyncGenerator<Issue> {
+    const projectId = await pid();
+    const params = issueQueryParams(query);
+    for await (const item of pages((page) => api.Issues.all({ ...params, projectId, page, perPage: PER_PAGE, showExpanded: true }))) {
+      yield toIssue(item);
+    }
+  }
+
+  return {
+    project,
+    forProject: (other) => gatewayFor(shared, other),
+    currentUser,
+    findUser,
+
+    async accessLevel() {
+      const [projectId, me] = [await pid(), await currentUser()];
+      const member = await orNull(api.ProjectMembers.show(projectId, me.id, { includeInherited: true }));
+      if (member !== null) return toAccessLevel(member);
+      // Not a member (e.g. an admin): GitLab still reports permissions on the project itself.
+      return toProject(await api.Projects.show(projectId)).accessLevel ?? 0;
+    },
+
+    getIssue,
+    listIssues,
+
+    async createIssue(draft) {
+      const [projectId, ids] = [await pid(), await userIds(draft.assignees)];
+      return toIssue(await api.Issues.create(projectId, draft.title, createIssueParams(draft, ids)));
+    },
+
+    async updateIssue(iid, change) {
+      const projectId = await pid();
+      const ids = change.assignees ? await userIds(change.assignees) : undefined;
+      const params = editIssueParams(change, ids);
+      if (Object.keys(params).length === 0) {
+        // GitLab answers 400 to an empty update; nothing to change means reading is enough.
+        const issue = await getIssue(iid);
+        if (!issue) throw new PermanentError('gitlab_not_found', `issue #${iid} does not exist`, { iid });
+        return issue;
+      }
+      return toIssue(await api.Issues.edit(projectId, iid, params));
+    },
+
+    async listNotes(iid) {
+      const projectId = await pid();
+      const items = await allPages((page) => api.IssueNotes.all(projectId, iid, { sort: 'asc', orderBy: 'created_at', page, perPage: PER_PAGE, showExpanded: true }));
+      return items.map(toNote);
+    },
+
+    async createNote(iid, body) {
+      return toNote(await api.IssueNotes.create(await pid(), iid, body));
+    },
+
+    async updateNote(iid, noteId, body) {
+      return toNote(await api.IssueNotes.edit(await pid(), iid, noteId, { body }));
+    },
+
+    async listLinks(iid) {
+      const projectId = await pid();
+      const items = await allPages((page) => api.IssueLinks.all(projectId, iid, { page, perPage: PER_PAGE, showExpanded: true }));
+      return items.map(toLink);
+    },
+
+    async linkIssues(iid, target) {
+      try {
+        await api.IssueLinks.create(await pid(), iid, target.projectId, target.iid);
+      } catch (err) {
+        // 409: already linked. Linking is what the caller wanted, so it is done.
+        if (!(err instanceof AppError && err.details.status === 409)) throw err;
+      }
+    },
+
+    async getFile(path, ref) {
+      const p = await project();
+      const body = await orNull(api.RepositoryFiles.show(p.id, path, ref ?? p.defaultBranch));
+      return body === null ? null : toRepoFile(body);
+    },
+
+    async commitFiles(message, changes) {
+      const p = await project();
+      const actions = changes.map((c) => ({ action: c.action, filePath: c.path, content: c.content }));
+      await api.Commits.create(p.id, p.defaultBranch, message, actions);
+    },
+
+    async listLabels() {
+      const projectId = await pid();
+      return (await allPages((page) => api.ProjectLabels.all(projectId, { page, perPage: PER_PAGE, showExpanded: true }))).map(toLabel);
+    },
+
+    async createLabel(label) {
+      await api.ProjectLabels.create(await pid(), label.name, label.color, { description: label.description ?? '' });
+    },
+
+    async updateLabel(label) {
+      await api.ProjectLabels.edit(await pid(), label.name, { color: label.color, description: label.description ?? '' });
+    },
+
+    async listHooks() {
+      const projectId = await pid();
+      return (await allPages((page) => api.ProjectHooks.all(projectId, { page, perPage: PER_PAGE, showExpanded: true }))).map(toHook);
+    },
+
+    async createHook(settings) {
+      return toHook(await api.ProjectHooks.add(await pid(), settings.url, hookParams(settings)));
+    },
+
+    async updateHook(id, settings) {
+      return toHook(await api.ProjectHooks.edit(await pid(), id, settings.url, hookParams(settings)));
+    },
+
+    async listHookEvents(hookId, status) {
+      const projectId = await pid();
+      const items = await allPages(async (page) => {
+        const res = await raw.get<unknown>(`projects/${projectId}/hooks/${hookId}/events`, { searchParams: { status, page, perPage: PER_PAGE } });
+        return { data: res.body, paginationInfo: { next: Number(res.headers['x-next-page']) || null, totalPages: Number(res.headers['x-total-pages']) || null } };
+      });
+      return items.map(toHookEvent);
+    },
+
+    async resendHookEvent(hookId, eventId) {
+      await raw.post<unknown>(`projects/${await pid()}/hooks/${hookId}/events/${eventId}/resend`);
+    },
+  };
+}
+
+/** A read of something missing is null, not an error (the port's rule). */
+async function orNull<T>(pending: Promise<T>): Promise<T | null> {
+  try {
+    return await pending;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'gitlab_not_found') return null;
+    throw err;
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { EventIntake } from '../queue/event-intake.js';
+import { webhookRoute } from './webhook-route.js';
+import type { WebhookOutcome } from './webhook-route.js';
+
+export interface ServerDeps {
+  readonly webhookSecrets: readonly string[];
+  readonly bodyLimitBytes: number;
+  readonly intake: EventIntake;
+  /** GitLab reachability for /readyz; absent for the api role, which needs no GitLab. */
+  readonly gitlabReady?: () => Promise<boolean>;
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly onWebhook?: (kind: string, outcome: WebhookOutcome) => void;
+  /** Extra routes (dashboard, metrics, admin), registered after the core ones. */
+  readonly plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
+}
+
+/** Secrets that never reach a log line. */
+export const REDACT = ['req.headers["x-gitlab-token"]', 'req.headers.authorization', 'req.headers["private-token"]', 'req.headers.cookie'];
+
+/** Builds the HTTP app without listening (tests use `inject`). */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: (req) => {
+      const uuid = req.headers['x-gitlab-webhook-uuid'];
+      return typeof uuid === 'string' && uuid.length <= 64 ? uuid : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(status).send({ error: 'internal error' });
+    }
+    const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body larger than the limit of ${deps.bodyLimitBytes} bytes` : err.message;
+    return reply.code(status).send({ error: message });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const redis = await deps.intake.ping();
+    const gitlab = deps.gitlabReady ? await deps.gitlabReady().catch(() => false) : null;
+    const ok = redis && gitlab !== false;
+    const body = { status: ok ? 'ready' : 'not ready', redis: redis ? 'ok' : 'unreachable', gitlab: gitlab === null ? 'not used by this role' : gitlab ? 'ok' : 'unreachable' };
+    return reply.code(ok ? 200 : 503).send(body);
+  });
+
+  await app.register(webhookRoute, {
+    secrets: deps.webhookSecrets,
+    intake: deps.intake,
+    bodyLimit: deps.bodyLimitBytes,
+    ...(deps.onWebhook ? { onOutcome: deps.onWebhook } : {}),
+  });
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isTransient } from '../core/errors.js';
+import { parseWebhook } from '../events/normalize.js';
+import type { EventIntake } from '../queue/event-intake.js';
+import { verifyToken } from './verify-token.js';
+
+export interface WebhookRouteOptions {
+  readonly secrets: readonly string[];
+  readonly intake: EventIntake;
+  readonly bodyLimit: number;
+  /** Called once per delivery with its outcome, for metrics. */
+  readonly onOutcome?: (kind: string, outcome: WebhookOutcome) => void;
+}
+
+export type WebhookOutcome = 'queued' | 'duplicate' | 'ignored' | 'unauthorized' | 'malformed' | 'invalid' | 'unavailable';
+
+interface RawJson {
+  readonly raw: Buffer;
+  readonly json: unknown;
+}
+
+/**
+ * `POST /webhooks/gitlab`: authenticate, parse, deduplicate, enqueue, answer 202 — all GitLab calls
+ * happen later in workers (DESIGN.md principle 2). Registered in its own plugin so its JSON parser,
+ * which keeps the raw bytes for the dedupe hash, applies to this route alone.
+ */
+export async function webhookRoute(app: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
+  const count = opts.onOutcome ?? (() => undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (_req, body, done) => {
+    try {
+      done(null, { raw: body as Buffer, json: JSON.parse((body as Buffer).toString('utf8')) } satisfies RawJson);
+    } catch (err) {
+      const error = new Error(`malformed JSON: ${(err as Error).message}`) as Error & { statusCode: number };
+      error.statusCode = 400;
+      done(error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (verifyToken(header(req, 'x-gitlab-token'), opts.secrets)) return;
+    const event = header(req, 'x-gitlab-event') ?? 'unknown';
+    req.log.warn({ event, tokenPresent: req.headers['x-gitlab-token'] !== undefined }, 'webhook rejected: missing or wrong X-Gitlab-Token');
+    count(event, 'unauthorized');
+    await reply.code(401).send({ error: 'missing or wrong X-Gitlab-Token' });
+  });
+
+  app.post('/webhooks/gitlab', { bodyLimit: opts.bodyLimit }, async (req, reply) => {
+    const kind = header(req, 'x-gitlab-event') ?? 'unknown';
+    const body = req.body as RawJson | undefined;
+    if (!body) {
+      count(kind, 'malformed');
+      return reply.code(400).send({ error: 'empty body: GitLab sends a JSON object' });
+    }
+    const parsed = parseWebhook(header(req, 'x-gitlab-event'), body.json, { eventUuid: header(req, 'x-gitlab-event-uuid') });
+    if (parsed.kind === 'ignored') {
+      count(kind, 'ignored');
+      return reply.code(202).send({ ignored: parsed.reason });
+    }
+    if (parsed.kind === 'invalid') {
+      count(kind, 'invalid');
+      req.log.warn({ event: kind, problems: parsed.problems }, 'webhook payload lacks fields Trellis needs');
+      return reply.code(422).send({ error: 'payload lacks fields Trellis needs', problems: parsed.problems });
+    }
+    const deliveryKey = header(req, 'idempotency-key') ?? `sha256:${createHash('sha256').update(body.raw).digest('base64url')}`;
+    try {
+      const result = await opts.intake.enqueue(parsed.event, deliveryKey);
+      count(kind, result.duplicate ? 'duplicate' : 'queued');
+      return reply.code(202).send(result.duplicate ? { status: 'duplicate', job: result.jobId } : { status: 'queued', job: result.jobId });
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      count(kind, 'unavailable');
+      req.log.error({ err }, 'webhook not stored: Redis unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'Redis unavailable: the event was not stored; resend it' });
+    }
+  });
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

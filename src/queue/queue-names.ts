@@ -1,0 +1,11 @@
+/** Queue names; the prefix (config `queuePrefix`, default `{trellis}`) is a Redis Cluster hash tag. */
+export const EVENTS_QUEUE = 'events';
+export const JOBS_QUEUE = 'jobs';
+
+/** What an events-queue job carries: the normalised event and when it was accepted. */
+export interface EventJobData {
+  readonly event: import('../events/types.js').TrellisEvent;
+  readonly receivedAt: number;
+  /** The dedupe key (Idempotency-Key or body hash), for logs. */
+  readonly deliveryKey: string;
+}

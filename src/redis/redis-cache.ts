@@ -1,0 +1,45 @@
+import type { Redis } from 'ioredis';
+import type { RecordCache } from '../core/state-ports.js';
+
+const TTL_SECONDS = 90 * 24 * 3600;
+const OBSERVE = `local seen = tonumber(redis.call('get', KEYS[1]) or '-1')
+local at = tonumber(ARGV[1])
+if seen > at then return 0 end
+redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
+
+/** The record cache in Redis: marker -> iid and note id + body hash, kept 90 days, rebuilt from GitLab on a miss. */
+export function createRedisCache(redis: Redis, prefix: string): RecordCache {
+  const issueKey = (project: string, id: string) => `${prefix}:issue:${project}:${id}`;
+  const noteKey = (project: string, iid: number, id: string) => `${prefix}:note:${project}:${iid}:${id}`;
+  return {
+    async observeIssue(project, iid, updatedAt) {
+      const at = Date.parse(updatedAt);
+      if (Number.isNaN(at)) return 'newest';
+      const newest = await redis.eval(OBSERVE, 1, `${prefix}:seen:${project}:${iid}`, String(at), String(7 * 24 * 3600));
+      return newest === 1 ? 'newest' : 'stale';
+    },
+    async issueFor(project, id) {
+      const v = await redis.get(issueKey(project, id));
+      return v === null ? null : Number(v);
+    },
+    async rememberIssue(project, id, iid) {
+      await redis.set(issueKey(project, id), String(iid), 'EX', TTL_SECONDS);
+    },
+    async forgetIssue(project, id) {
+      await redis.del(issueKey(project, id));
+    },
+    async noteFor(project, iid, id) {
+      const v = await redis.get(noteKey(project, iid, id));
+      if (v === null) return null;
+      const [noteId, hash] = v.split(' ');
+      return noteId && hash ? { noteId: Number(noteId), hash } : null;
+    },
+    async rememberNote(project, iid, id, memo) {
+      await redis.set(noteKey(project, iid, id), `${memo.noteId} ${memo.hash}`, 'EX', TTL_SECONDS);
+    },
+    async forgetNote(project, iid, id) {
+      await redis.del(noteKey(project, iid, id));
+    },
+  };
+}

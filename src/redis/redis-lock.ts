@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { TransientError } from '../core/errors.js';
+import type { Locks } from '../core/state-ports.js';
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/**
+ * Locks shared by every process through Redis: SET NX PX with a random token, released only by its
+ * holder, extended while the holder works so a slow GitLab call cannot let a second holder in.
+ */
+export function createRedisLocks(redis: Redis, prefix: string): Locks {
+  return {
+    async withLock(key, fn, opts = {}) {
+      const ttlMs = opts.ttlMs ?? 30_000;
+      const waitMs = opts.waitMs ?? 60_000;
+      const name = `${prefix}:lock:${key}`;
+      const token = randomUUID();
+      const deadline = Date.now() + waitMs;
+      let pause = 5;
+      while ((await redis.set(name, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+        if (Date.now() > deadline) throw new TransientError('lock_timeout', `lock ${key} still held after ${waitMs} ms`, { key });
+        await new Promise((r) => setTimeout(r, pause + Math.random() * pause));
+        pause = Math.min(pause * 2, 200);
+      }
+      const keepAlive = setInterval(() => {
+        redis.eval(EXTEND, 1, name, token, String(ttlMs)).catch(() => undefined);
+      }, Math.max(1000, ttlMs / 3));
+      keepAlive.unref();
+      try {
+        return await fn();
+      } finally {
+        clearInterval(keepAlive);
+        await redis.eval(RELEASE, 1, name, token).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { SimClock } from './clock.js';
+import type { SimStore } from './store.js';
+import type { HookQueue } from './hook-queue.js';
+
+/** Per-class request limits per user per minute; 0 turns a class off. */
+export interface SimLimits {
+  api_per_minute: number;
+  issue_create_per_minute: number;
+  note_create_per_minute: number;
+}
+
+/** Injected faults. Ratios are probabilities in [0, 1]. */
+export interface SimFaults {
+  error_ratio: number;
+  latency_ms: number;
+  webhook_drop_ratio: number;
+  webhook_duplicate_ratio: number;
+  webhook_delay_ms: number;
+  webhook_reorder: boolean;
+}
+
+/** Behaviour switches that differ between GitLab tiers. */
+export interface SimSettings {
+  /** Premium and up keep one label per scope; Free keeps both. */
+  scoped_labels: boolean;
+}
+
+/** Request counters, as `SimRequestCounts` exposes them. */
+export interface SimCounters {
+  total: number;
+  byRoute: Record<string, number>;
+  byClass: { read: number; write: number; issue_create: number; note_create: number };
+  rateLimited: number;
+  webhooks: { delivered: number; failed: number; dropped: number; duplicated: number; recursionBlocked: number };
+}
+
+/** Everything a route or service needs: the records, the clock and the simulator's knobs. */
+export interface SimContext {
+  store: SimStore;
+  clock: SimClock;
+  settings: SimSettings;
+  limits: SimLimits;
+  faults: SimFaults;
+  counters: SimCounters;
+  hooks: HookQueue;
+  version: string;
+  rootToken: string;
+  /** Base URL (`http://127.0.0.1:1234`), known once the server listens. */
+  baseUrl: string;
+  /** Random source, replaceable so fault tests can be deterministic. */
+  random: () => number;
+}
+
+/** Fresh zeroed counters. */
+export function emptyCounters(): SimCounters {
+  return {
+    total: 0,
+    byRoute: {},
+    byClass: { read: 0, write: 0, issue_create: 0, note_create: 0 },
+    rateLimited: 0,
+    webhooks: { delivered: 0, failed: 0, dropped: 0, duplicated: 0, recursionBlocked: 0 },
+  };
+}
+
+/** Current time as an API timestamp. */
+export function nowIso(ctx: SimContext): string {
+  return ctx.clock.now().toISOString();
+}
