@@ -21,8 +21,8 @@ import { createRedisLocks } from './redis/redis-lock.js';
 import { createRosterStore } from './roster/roster-store.js';
 import type { RosterStore } from './roster/roster-store.js';
 import { loadTemplates } from './templates/load-templates.js';
-import { configWorkflow } from './workflows/config/config-workflow.js';
 import { createDispatcher } from './workflows/dispatch.js';
+import { allWorkflows } from './workflows/index.js';
 import type { Dispatcher } from './workflows/dispatch.js';
 import type { Workflow, WorkflowContext } from './workflows/workflow.js';
 
@@ -126,7 +126,7 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
     now: opts.now ?? (() => new Date()),
     log: log as Log,
   };
-  const workflows: Workflow[] = [configWorkflow(roster)];
+  const workflows: Workflow[] = allWorkflows({ roster });
   const dispatcher = createDispatcher(workflows, ctx, locks);
   const jobs = createJobQueue(workerConn, prefix);
   const workers: Worker[] = [

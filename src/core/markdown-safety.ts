@@ -17,6 +17,7 @@ const ZWSP = '\u200B';
 const REPLACEMENTS: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '@': `@${ZWJ}` };
 const ACTIVE = /[\\`*_[\]|~#%!$^{}&<>@]/g;
 // C0/C1 controls (tab and newlines are handled before this) and bidi overrides ("Trojan Source").
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const NEWLINES = /\r\n|[\r\n\u0085\u2028\u2029]/;
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

@@ -1,4 +1,4 @@
-import { AppError, PermanentError, TransientError } from '../core/errors.js';
+import { PermanentError, TransientError, type AppError } from '../core/errors.js';
 
 /** What the gateway knows about a failed HTTP answer from GitLab. */
 export interface FailedResponse {

@@ -8,14 +8,16 @@ export function avatarUrl(user: SimUser): string {
   return `https://www.gravatar.com/avatar/${hash}?s=80&d=identicon`;
 }
 
-/** `API::Entities::UserBasic`. */
+/**
+ * `API::Entities::UserBasic`. GitLab 15.11+ also sends `locked`; it is left out because GitLab's own
+ * issue schema (schemas/public_api/v4/issue.json) forbids extra keys on assignees.
+ */
 export function userBasic(ctx: SimContext, user: SimUser) {
   return {
     id: user.id,
     username: user.username,
     name: user.name,
     state: user.state,
-    locked: false,
     avatar_url: avatarUrl(user),
     web_url: `${ctx.baseUrl}/${user.username}`,
   };

@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import pino from 'pino';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+import { DEMO_ROSTER } from '../../src/demo/start-demo.js';
+import { startTrellis } from '../../src/main.js';
+import type { Trellis } from '../../src/main.js';
+import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
+import { startSimulator } from '../../src/sim/index.js';
+import type { RunningSim } from '../../src/sim/index.js';
+import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from './redis.js';
+
+export const PROJECT = 'infra/career';
+export const BOT = 'trellis-bot';
+
+/** An issue as the REST API returns it (the fields tests look at). */
+export interface ApiIssue {
+  id: number;
+  iid: number;
+  title: string;
+  description: string | null;
+  state: 'opened' | 'closed';
+  labels: string[];
+  assignees: Array<{ username: string }>;
+  author: { username: string };
+  confidential: boolean;
+  due_date: string | null;
+  web_url: string;
+}
+
+export interface ApiNote {
+  id: number;
+  body: string;
+  author: { username: string };
+  system: boolean;
+}
+
+/** A person using GitLab's REST API on the simulator, as a user would (plain HTTP, no Trellis code). */
+export interface UserClient {
+  readonly username: string;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  createIssue(fields: { title: string; description?: string; labels?: string[]; confidential?: boolean; assignees?: string[] }): Promise<ApiIssue>;
+  editIssue(iid: number, fields: Record<string, unknown>): Promise<ApiIssue>;
+  comment(iid: number, body: string): Promise<ApiNote>;
+  issue(iid: number): Promise<ApiIssue>;
+  notes(iid: number): Promise<ApiNote[]>;
+  issues(query?: Record<string, string>): Promise<ApiIssue[]>;
+}
+
+export interface E2E {
+  readonly sim: RunningSim;
+  readonly trellis: Trellis;
+  readonly projectId: number;
+  readonly prefix: string;
+  readonly users: Record<string, number>;
+  as(username: string): UserClient;
+  /** Waits until the simulator has delivered every webhook and Trellis's queues are empty. */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Moves the simulator's and Trellis's clocks together (ISO time), or back to real time with null. */
+  setClock(iso: string | null): void;
+  close(): Promise<void>;
+}
+
+export interface E2EOptions {
+  /** Roster YAML; default the demo department. */
+  readonly roster?: string;
+  readonly now?: string;
+  /** Extra simulator users not on the roster. */
+  readonly extraUsers?: readonly string[];
+  readonly env?: Record<string, string>;
+}
+
+/** Starts the GitLab simulator and a whole Trellis (api + workers) on it, with a webhook registered. */
+export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
+  const roster = opts.roster ?? readFileSync(DEMO_ROSTER, 'utf8');
+  const people = rosterUsernames(roster);
+  const usernames = [...new Set([...people, ...(opts.extraUsers ?? [])])];
+  let clock: Date | null = opts.now ? new Date(opts.now) : null;
+  const sim = await startSimulator({ port: 0 });
+  if (opts.now) sim.setClock(opts.now);
+  const seeded = await sim.seed({
+    users: [{ username: BOT, name: 'Trellis', tokens: [`tok-${BOT}`] }, ...usernames.map((u) => ({ username: u, name: u, tokens: [`tok-${u}`] }))],
+    groups: [{ path: 'infra' }],
+    projects: [
+      {
+        path: PROJECT,
+        default_branch: 'main',
+        members: [{ username: BOT, access_level: 40 }, ...usernames.map((u) => ({ username: u, access_level: 30 }))],
+        files: { '.trellis/roster.yml': roster },
+      },
+      { path: 'infra/access-requests', default_branch: 'main', members: [{ username: BOT, access_level: 30 }] },
+    ],
+  });
+  const projectId = seeded.projects[PROJECT]!.id;
+  const prefix = randomPrefix('e2e');
+  const config = loadConfig({
+    GITLAB_URL: sim.url,
+    GITLAB_TOKEN: `tok-${BOT}`,
+    GITLAB_PROJECT: PROJECT,
+    WEBHOOK_SECRET: 'e2e-secret',
+    TRELLIS_QUEUE_PREFIX: prefix,
+    REDIS_URL,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    GITLAB_API_PER_MINUTE: '0',
+    GITLAB_ISSUE_CREATE_PER_MINUTE: '0',
+    GITLAB_NOTE_CREATE_PER_MINUTE: '0',
+    TRELLIS_WORKER_CONCURRENCY: '4',
+    TRELLIS_SHUTDOWN_TIMEOUT_MS: '5000',
+    ...opts.env,
+  });
+  const trellis = await startTrellis(config, { role: 'all', log: pino({ level: process.env.E2E_LOG ?? 'silent' }), now: () => clock ?? new Date() });
+  const root = userClient(sim, 'root', sim.rootToken);
+  await root.api('POST', `/projects/${projectId}/hooks`, {
+    url: `${trellis.url}/webhooks/gitlab`,
+    token: 'e2e-secret',
+    issues_events: true,
+    confidential_issues_events: true,
+    note_events: true,
+    confidential_note_events: true,
+    push_events: true,
+  });
+  const conn = testRedis();
+  const queues = [new Queue(EVENTS_QUEUE, { connection: conn, prefix }), new Queue(JOBS_QUEUE, { connection: conn, prefix })];
+  const users = Object.fromEntries(Object.entries(seeded.users).map(([u, v]) => [u, v.id]));
+
+  async function busy(): Promise<number> {
+    let n = 0;
+    for (const q of queues) {
+      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      n += Object.values(c).reduce((a, b) => a + b, 0);
+    }
+    return n;
+  }
+
+  return {
+    sim,
+    trellis,
+    projectId,
+    prefix,
+    users,
+    as: (username) => userClient(sim, username, username === 'root' ? sim.rootToken : `tok-${username}`, projectId),
+    async settle(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let quiet = 0;
+      while (quiet < 3) {
+        if (Date.now() > deadline) throw new Error(`e2e: not settled after ${timeoutMs} ms (${await busy()} jobs still queued)`);
+        await sim.idle();
+        const n = await busy();
+        quiet = n === 0 ? quiet + 1 : 0;
+        await new Promise((r) => setTimeout(r, n === 0 ? 15 : 25));
+      }
+    },
+    setClock(iso) {
+      clock = iso ? new Date(iso) : null;
+      sim.setClock(iso);
+    },
+    async close() {
+      await trellis.close();
+      for (const q of queues) await q.close();
+      await deletePrefix(conn, prefix);
+      await conn.quit();
+      await sim.close();
+    },
+  };
+}
+
+function rosterUsernames(yaml: string): string[] {
+  const doc = parseYaml(yaml) as { people?: Array<{ username?: string }> } | null;
+  return (doc?.people ?? []).map((p) => p.username).filter((u): u is string => typeof u === 'string');
+}
+
+function userClient(sim: RunningSim, username: string, token: string, projectId?: number): UserClient {
+  const base = `${sim.url}/api/v4`;
+  const project = () => {
+    if (projectId === undefined) throw new Error('no project');
+    return `/projects/${projectId}`;
+  };
+  const client: UserClient = {
+    username,
+    async api<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await fetch(base + path, {
+        method,
+        headers: { 'private-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path} as ${username}: ${res.status} ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async createIssue(f) {
+      const assignee_ids = f.assignees ? await Promise.all(f.assignees.map(async (u) => (await client.api<Array<{ id: number }>>('GET', `/users?username=${u}`))[0]!.id)) : undefined;
+      return client.api('POST', `${project()}/issues`, { title: f.title, description: f.description, labels: f.labels?.join(','), confidential: f.confidential, assignee_ids });
+    },
+    editIssue: (iid, fields) => client.api('PUT', `${project()}/issues/${iid}`, fields),
+    comment: (iid, body) => client.api('POST', `${project()}/issues/${iid}/notes`, { body }),
+    issue: (iid) => client.api('GET', `${project()}/issues/${iid}`),
+    notes: (iid) => client.api('GET', `${project()}/issues/${iid}/notes?per_page=100&sort=asc`),
+    issues: (query = {}) => client.api('GET', `${project()}/issues?${new URLSearchParams({ per_page: '100', state: 'all', ...query })}`),
+  };
+  return client;
+}
