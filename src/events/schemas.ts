@@ -32,16 +32,14 @@ const project = z.object({ id, path_with_namespace: z.string(), web_url: z.strin
 
 /**
  * One entry of `changes`: `{ previous, current }` since GitLab 11, or `[previous, current]` (what
- * ActiveRecord's `previous_changes` gives) in GitLab 10 and before. Both read as `{ previous, current }`.
+ * ActiveRecord's `previous_changes` gives) in GitLab 10 and before. A pair is read as the object, so
+ * problems name `previous`/`current` either way.
  */
 function change<T extends z.ZodType>(value: T) {
   const side = value.nullable().optional();
-  return z.union(
-    [
-      z.object({ previous: side, current: side }),
-      z.tuple([side, side]).transform(([previous, current]) => ({ previous, current })),
-    ],
-    { error: 'expected { previous, current } or [previous, current]' },
+  return z.preprocess(
+    (input) => (Array.isArray(input) && input.length === 2 ? { previous: input[0], current: input[1] } : input),
+    z.object({ previous: side, current: side }),
   );
 }
 

@@ -3,6 +3,7 @@ import {
   addProject,
   addUser,
   applyLabels,
+  botUser,
   findIssue,
   findProject,
   knownUsers,
@@ -94,6 +95,8 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
   }
 
   function create(record: ProjectRecord, seed: SeedIssue): Issue {
+    // Users first: the real adapter resolves them before it POSTs, so a bad one leaves no trace.
+    const assignees = knownUsers(world, seed.assignees ?? []);
     const at = now(world);
     const iid = record.nextIid++;
     const issue: Issue = {
@@ -104,7 +107,7 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
       description: seed.description ?? '',
       state: seed.state ?? 'opened',
       labels: applyLabels(record, [], seed.labels ?? []),
-      assignees: knownUsers(world, seed.assignees ?? []),
+      assignees,
       author: seed.author ?? world.bot,
       confidential: seed.confidential ?? false,
       dueDate: seed.dueDate ?? null,
@@ -147,7 +150,7 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
 
     project: () => call('project', undefined, () => rec().project),
     forProject: (other) => view(world, faults, other),
-    currentUser: () => call('currentUser', undefined, () => world.users.get(world.bot.toLowerCase()) as User),
+    currentUser: () => call('currentUser', undefined, () => botUser(world)),
     findUser: (username) => call('findUser', undefined, () => world.users.get(username.toLowerCase()) ?? null),
     accessLevel: () => call('accessLevel', undefined, () => rec().accessLevel),
 
@@ -166,6 +169,7 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
         const record = rec();
         const entry = findIssue(record, iid);
         const old = entry.issue;
+        const assignees = change.assignees ? knownUsers(world, change.assignees) : old.assignees;
         const at = now(world);
         const state = change.stateEvent === 'close' ? 'closed' : change.stateEvent === 'reopen' ? 'opened' : old.state;
         entry.issue = {
@@ -173,7 +177,7 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
           title: change.title ?? old.title,
           description: change.description ?? old.description,
           labels: applyLabels(record, old.labels, change.addLabels ?? [], change.removeLabels ?? []),
-          assignees: change.assignees ? knownUsers(world, change.assignees) : old.assignees,
+          assignees,
           confidential: change.confidential ?? old.confidential,
           dueDate: change.dueDate === undefined ? old.dueDate : change.dueDate,
           state,

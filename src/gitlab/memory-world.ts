@@ -67,6 +67,13 @@ export function addUser(world: World, username: string, opts: { name?: string; s
   return user;
 }
 
+/** The token's user. */
+export function botUser(world: World): User {
+  const user = world.users.get(world.bot.toLowerCase());
+  if (!user) throw new PermanentError('gitlab_unauthorized', 'the bot user does not exist', {});
+  return user;
+}
+
 export function addProject(world: World, path: string, opts: { defaultBranch?: string; accessLevel?: number } = {}): ProjectRecord {
   const id = newId(world);
   const record: ProjectRecord = {

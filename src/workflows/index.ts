@@ -1,8 +1,12 @@
 import type { RosterStore } from '../roster/roster-store.js';
+import { commandsWorkflow } from './commands/commands-workflow.js';
 import { configWorkflow } from './config/config-workflow.js';
 import type { Workflow } from './workflow.js';
 
 /** Every workflow Trellis runs, in the order each event visits them. */
 export function allWorkflows(deps: { roster: RosterStore }): Workflow[] {
-  return [configWorkflow(deps.roster)];
+  return [
+    configWorkflow(deps.roster),
+    commandsWorkflow(),
+  ];
 }

@@ -1,0 +1,266 @@
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
+import { DEFAULT_ROLES } from './default-roles.js';
+import { DEFAULT_GEARING, issueMessage, rosterFileSchema } from './roster-schema.js';
+import type { RosterFile } from './roster-schema.js';
+import type { Person, Role, Roster, Team, TeamKind } from './roster.js';
+
+/**
+ * Reading `.trellis/roster.yml`: YAML syntax, then every field (zod), then the cross references.
+ * Every error names the file, the line and column of the offending node, and the field path as
+ * written in the YAML (`people[2].manager`), so the person fixing it finds it at once.
+ */
+
+/** One problem in a roster file. `line`/`column` are 1-based, null when no place in the file fits. */
+export type RosterError = { file: string; line: number | null; column: number | null; path: string; message: string };
+
+/** A parsed roster, or every problem found. */
+export type RosterResult = { ok: true; roster: Roster } | { ok: false; errors: RosterError[] };
+
+const TEAM_KINDS = ['sre', 'delivery', 'scalability', 'other'] as const satisfies readonly TeamKind[];
+
+type Path = ReadonlyArray<string | number>;
+type Located = { path: Path; message: string; onKey?: boolean };
+
+// Field names people carry over from the Roster type or other tools.
+const SNAKE_HINTS: Readonly<Record<string, string>> = {
+  fiscalYearStartMonth: 'fiscal_year_start_month',
+  onCall: 'on_call',
+  accessRequestsProject: 'access_requests_project',
+  reviewDates: 'review_dates',
+};
+
+/** Parses and validates a roster file's text; `file` names it in errors. */
+export function parseRoster(text: string, file: string): RosterResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): Pick<RosterError, 'line' | 'column'> => {
+    const pos = lines.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => ({
+        file,
+        ...at(e.pos[0]),
+        path: '',
+        message: e.code === 'MULTIPLE_DOCS' ? 'a roster is a single YAML document (remove the extra ---)' : e.message,
+      })),
+    };
+  }
+  const fail = (found: Located[]): RosterResult => ({ ok: false, errors: sortErrors(found.map((f) => locate(doc, f, file, at))) });
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return fail([{ path: [], message: `cannot read the YAML: ${err instanceof Error ? err.message : String(err)}` }]);
+  }
+  if (data === null || data === undefined) return fail([{ path: [], message: 'the roster is empty' }]);
+
+  const parsed = rosterFileSchema.safeParse(data, { error: issueMessage });
+  if (!parsed.success) {
+    return fail(
+      parsed.error.issues.flatMap((issue): Located[] =>
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({
+              path: [...issue.path.map(pathPart), key],
+              message: `unknown field ${JSON.stringify(key)}${SNAKE_HINTS[key] ? ` (did you mean ${SNAKE_HINTS[key]}?)` : ''}`,
+              onKey: true,
+            }))
+          : [{ path: issue.path.map(pathPart), message: issue.message }],
+      ),
+    );
+  }
+  const rosterFile = parsed.data;
+  const roles = mergeRoles(rosterFile);
+  const problems = [...roles.problems, ...crossCheck(rosterFile, roles.roles)];
+  if (problems.length > 0) return fail(problems);
+  return { ok: true, roster: toRoster(rosterFile, roles.roles) };
+}
+
+/** One line per error: `roster.yml:14:5 people[2].manager: unknown manager "zed" (not a person in people)`. */
+export function formatRosterErrors(errors: readonly RosterError[]): string {
+  return errors
+    .map((e) => {
+      const where = e.line === null ? e.file : `${e.file}:${e.line}:${e.column ?? 1}`;
+      return e.path ? `${where} ${e.path}: ${e.message}` : `${where} ${e.message}`;
+    })
+    .join('\n');
+}
+
+/** Roles from the file over the defaults; a default role may be given just a new title or areas. */
+function mergeRoles(file: RosterFile): { roles: Record<string, Role>; problems: Located[] } {
+  const defaults: Readonly<Record<string, Role>> = DEFAULT_ROLES;
+  const roles: Record<string, Role> = { ...defaults };
+  const problems: Located[] = [];
+  for (const [key, given] of Object.entries(file.roles)) {
+    const base = Object.hasOwn(defaults, key) ? defaults[key] : undefined;
+    const title = given.title ?? base?.title;
+    const responsibilities = given.responsibilities ?? base?.responsibilities;
+    if (!title) problems.push({ path: ['roles', key], message: `needs a title (${key} is not a built-in role)` });
+    if (!responsibilities) problems.push({ path: ['roles', key], message: `needs responsibilities (${key} is not a built-in role)` });
+    if (title && responsibilities) roles[key] = { title, responsibilities };
+  }
+  return { roles, problems };
+}
+
+function crossCheck(file: RosterFile, roles: Readonly<Record<string, Role>>): Located[] {
+  const problems: Located[] = [];
+  const people = new Map<string, number>();
+  file.people.forEach((p, i) => {
+    const key = p.username.toLowerCase();
+    const first = people.get(key);
+    if (first === undefined) people.set(key, i);
+    else problems.push({ path: ['people', i, 'username'], message: `duplicate username ${JSON.stringify(p.username)} (also people[${first}])` });
+  });
+  const teams = new Map<string, number>();
+  file.teams.forEach((t, i) => {
+    const first = teams.get(t.id);
+    if (first === undefined) teams.set(t.id, i);
+    else problems.push({ path: ['teams', i, 'id'], message: `duplicate team id ${JSON.stringify(t.id)} (also teams[${first}])` });
+  });
+  const unknownPerson = (name: string, what: string): string => `unknown ${what} ${JSON.stringify(name)} (not a person in people)`;
+  file.teams.forEach((t, i) => {
+    if (!people.has(t.manager.toLowerCase())) problems.push({ path: ['teams', i, 'manager'], message: unknownPerson(t.manager, 'manager') });
+  });
+  file.people.forEach((p, i) => {
+    if (p.manager && !people.has(p.manager.toLowerCase())) {
+      problems.push({ path: ['people', i, 'manager'], message: unknownPerson(p.manager, 'manager') });
+    }
+    if (!teams.has(p.team)) problems.push({ path: ['people', i, 'team'], message: `unknown team ${JSON.stringify(p.team)} (teams: ${[...teams.keys()].join(', ')})` });
+    if (!Object.hasOwn(roles, p.role)) {
+      problems.push({ path: ['people', i, 'role'], message: `unknown role ${JSON.stringify(p.role)} (roles: ${Object.keys(roles).sort().join(', ')})` });
+    }
+  });
+  file.internships.notify.forEach((name, i) => {
+    if (!people.has(name.toLowerCase())) problems.push({ path: ['internships', 'notify', i], message: unknownPerson(name, 'person') });
+  });
+  return [...problems, ...managementCycles(file, people)];
+}
+
+/** Each loop in the management chain once, reported on the manager field of its first person in the file. */
+function managementCycles(file: RosterFile, people: ReadonlyMap<string, number>): Located[] {
+  const managerOf = (i: number): number | undefined => {
+    const manager = file.people[i]?.manager;
+    return manager ? people.get(manager.toLowerCase()) : undefined;
+  };
+  const settled = new Set<number>();
+  const problems: Located[] = [];
+  file.people.forEach((_, start) => {
+    const chain: number[] = [];
+    let i: number | undefined = start;
+    while (i !== undefined && !settled.has(i) && !chain.includes(i)) {
+      chain.push(i);
+      i = managerOf(i);
+    }
+    if (i !== undefined && !settled.has(i)) {
+      const loop = chain.slice(chain.indexOf(i));
+      const first = Math.min(...loop);
+      const order = [...loop.slice(loop.indexOf(first)), ...loop.slice(0, loop.indexOf(first)), first];
+      const names = order.map((n) => file.people[n]?.username ?? '?');
+      problems.push({ path: ['people', first, 'manager'], message: `management chain loops: ${names.join(' -> ')}` });
+    }
+    chain.forEach((n) => settled.add(n));
+  });
+  return problems;
+}
+
+function toRoster(file: RosterFile, roles: Readonly<Record<string, Role>>): Roster {
+  const teams = file.teams.map((t): Team => ({ id: t.id, name: t.name, kind: t.kind, manager: t.manager }));
+  const people = file.people.map(
+    (p): Person => ({
+      username: p.username,
+      name: p.name,
+      ...(p.manager ? { manager: p.manager } : {}),
+      team: p.team,
+      role: p.role,
+      level: p.level,
+      timezone: p.timezone,
+      onCall: p.on_call,
+      ...(p.efw ? { efw: p.efw } : {}),
+    }),
+  );
+  const { access_requests_project: project, notify } = file.internships;
+  return {
+    fiscalYearStartMonth: file.fiscal_year_start_month,
+    timezone: file.timezone,
+    teams,
+    people,
+    internships: { notify, ...(project ? { accessRequestsProject: project } : {}) },
+    gearing: mergeGearing(file.gearing),
+    roles,
+    reviewDates: file.review_dates,
+  };
+}
+
+/** The file's ratios over the handbook's; kinds the file leaves out keep the default. */
+function mergeGearing(given: RosterFile['gearing']): Partial<Record<TeamKind, number>> {
+  const gearing: Partial<Record<TeamKind, number>> = { ...DEFAULT_GEARING };
+  for (const kind of TEAM_KINDS) {
+    const ratio = given[kind];
+    if (ratio !== undefined) gearing[kind] = ratio;
+  }
+  return gearing;
+}
+
+function locate(doc: Document, found: Located, file: string, at: (offset: number) => Pick<RosterError, 'line' | 'column'>): RosterError {
+  const path = formatPath(found.path);
+  const range = nodeRange(doc, found.path, found.onKey ?? false);
+  return { file, ...(range ? at(range) : { line: null, column: null }), path, message: found.message };
+}
+
+/** Start offset of the node at `path`, or of its nearest ancestor present in the file. */
+function nodeRange(doc: Document, path: Path, onKey: boolean): number | null {
+  let node: unknown = doc.contents;
+  let start = rangeStart(node);
+  for (const [n, part] of path.entries()) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
+      if (!pair) break;
+      const last = n === path.length - 1;
+      // An empty value (`manager:`) has no place of its own; its key does.
+      next = (last && onKey) || pair.value === null ? pair.key : pair.value;
+      if (rangeStart(next) === null) next = pair.key;
+    } else if (isSeq(node) && typeof part === 'number') {
+      next = node.items[part];
+    }
+    const nextStart = rangeStart(next);
+    if (nextStart === null) break;
+    node = next;
+    start = nextStart;
+  }
+  return start;
+}
+
+function rangeStart(node: unknown): number | null {
+  if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
+    const start: unknown = node.range[0];
+    return typeof start === 'number' ? start : null;
+  }
+  return null;
+}
+
+function pathPart(part: PropertyKey): string | number {
+  return typeof part === 'number' ? part : String(part);
+}
+
+/** `people[2].manager`, `roles.site-reliability-engineer.title`, `roles["a b"]`. */
+function formatPath(path: Path): string {
+  return path
+    .map((part, i) => {
+      if (typeof part === 'number') return `[${part}]`;
+      if (/^[A-Za-z0-9_-]+$/.test(part)) return i === 0 ? part : `.${part}`;
+      return `[${JSON.stringify(part)}]`;
+    })
+    .join('');
+}
+
+function sortErrors(errors: RosterError[]): RosterError[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.line ?? 0) - (b.e.line ?? 0) || (a.e.column ?? 0) - (b.e.column ?? 0) || a.i - b.i)
+    .map(({ e }) => e);
+}

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { SimContext } from './context.js';
+import { hookExecutable, recordResult, deliverOnce } from './hook-delivery.js';
+import type { SimHook, SimProject } from './types.js';
+
+/** The hook lists of GitLab (`ProjectHook` scopes); a delivery's trigger is one of these. */
+export type HookScope = 'issue_hooks' | 'confidential_issue_hooks' | 'note_hooks' | 'confidential_note_hooks' | 'push_hooks';
+
+const FLAG: Record<HookScope, (h: SimHook) => boolean> = {
+  issue_hooks: (h) => h.issuesEvents,
+  confidential_issue_hooks: (h) => h.confidentialIssuesEvents,
+  note_hooks: (h) => h.noteEvents,
+  confidential_note_hooks: (h) => h.confidentialNoteEvents,
+  push_hooks: (h) => h.pushEvents,
+};
+
+interface Job {
+  hook: SimHook;
+  scope: HookScope;
+  payload: unknown;
+  eventUuid: string;
+  idempotencyKey: string;
+  readyAt: number;
+}
+
+/** The asynchronous delivery queue: one ordered lane per hook, lanes delivered in parallel. */
+export interface HookQueue {
+  attach(ctx: SimContext): void;
+  /** Queues a delivery to every matching hook of the project, after the current response. */
+  fire(project: SimProject, scope: HookScope, payload: unknown, eventUuid: string): void;
+  /** Resolves when nothing is queued, waiting or in flight. */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+const MAX_CHAINS = 10_000;
+
+/** A queue with nothing in it. */
+export function createHookQueue(): HookQueue {
+  let ctx: SimContext | undefined;
+  const lanes = new Map<number, Job[]>();
+  const busy = new Set<number>();
+  let timer: NodeJS.Timeout | undefined;
+  let waiters: Array<() => void> = [];
+  let closed = false;
+  // Recursion detection: event UUID -> hooks already fired in that chain.
+  const chains = new Map<string, Set<number>>();
+
+  function pending(): number {
+    let n = busy.size;
+    for (const lane of lanes.values()) n += lane.length;
+    return n;
+  }
+
+  function settle(): void {
+    if (pending() > 0 || timer) return;
+    const w = waiters;
+    waiters = [];
+    for (const fn of w) fn();
+  }
+
+  function pick(lane: Job[], now: number): number {
+    const c = ctx;
+    if (c?.faults.webhook_reorder) {
+      const ready = lane.map((j, i) => (j.readyAt <= now ? i : -1)).filter((i) => i >= 0);
+      if (ready.length === 0) return -1;
+      return ready[Math.floor(c.random() * ready.length)] ?? -1;
+    }
+    return (lane[0]?.readyAt ?? Infinity) <= now ? 0 : -1;
+  }
+
+  function pump(): void {
+    if (closed || !ctx) return;
+    const now = Date.now();
+    let nextAt = Infinity;
+    for (const [hookId, lane] of lanes) {
+      if (busy.has(hookId) || lane.length === 0) continue;
+      const at = pick(lane, now);
+      if (at < 0) {
+        nextAt = Math.min(nextAt, ...lane.map((j) => j.readyAt));
+        continue;
+      }
+      const [job] = lane.splice(at, 1);
+      if (lane.length === 0) lanes.delete(hookId);
+      if (job) run(job);
+    }
+    if (nextAt !== Infinity && !timer) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        pump();
+        settle();
+      }, Math.max(1, nextAt - now));
+    }
+  }
+
+  function run(job: Job): void {
+    const c = ctx;
+    if (!c) return;
+    busy.add(job.hook.id);
+    void (async () => {
+      try {
+        if (!hookExecutable(c, job.hook)) {
+          c.counters.webhooks.dropped += 1;
+          return;
+        }
+        const result = await deliverOnce(c, job.hook, job.scope, job.payload, job.eventUuid, job.idempotencyKey);
+        recordResult(c, job.hook, result.ok);
+        if (result.ok) c.counters.webhooks.delivered += 1;
+        else c.counters.webhooks.failed += 1;
+      } finally {
+        busy.delete(job.hook.id);
+        pump();
+        settle();
+      }
+    })();
+  }
+
+  function enqueue(job: Job): void {
+    const lane = lanes.get(job.hook.id) ?? [];
+    lane.push(job);
+    lanes.set(job.hook.id, lane);
+  }
+
+  return {
+    attach(c) {
+      ctx = c;
+    },
+    fire(project, scope, payload, eventUuid) {
+      const c = ctx;
+      if (!c || closed) return;
+      let chain = chains.get(eventUuid);
+      if (!chain) {
+        if (chains.size >= MAX_CHAINS) chains.delete(chains.keys().next().value ?? '');
+        chain = new Set();
+        chains.set(eventUuid, chain);
+      }
+      for (const hook of project.hooks.values()) {
+        if (!FLAG[scope](hook)) continue;
+        if (chain.has(hook.id)) {
+          c.counters.webhooks.recursionBlocked += 1;
+          continue;
+        }
+        chain.add(hook.id);
+        // GitLab selects only executable hooks when the event happens: disabled ones lose it.
+        if (!hookExecutable(c, hook) || c.random() < c.faults.webhook_drop_ratio) {
+          c.counters.webhooks.dropped += 1;
+          continue;
+        }
+        const reorderJitter = c.faults.webhook_reorder ? c.random() * Math.max(c.faults.webhook_delay_ms, 50) : 0;
+        const job: Job = {
+          hook, scope, payload, eventUuid, idempotencyKey: randomUUID(),
+          readyAt: Date.now() + c.faults.webhook_delay_ms + reorderJitter,
+        };
+        enqueue(job);
+        if (c.random() < c.faults.webhook_duplicate_ratio) {
+          c.counters.webhooks.duplicated += 1;
+          enqueue({ ...job });
+        }
+      }
+      // Deliver after the API response is written, as GitLab's Sidekiq jobs run after the request.
+      setImmediate(pump);
+    },
+    idle() {
+      if (pending() === 0 && !timer) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      lanes.clear();
+      const w = waiters;
+      waiters = [];
+      for (const fn of w) fn();
+    },
+  };
+}
