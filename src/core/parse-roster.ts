@@ -208,7 +208,8 @@ function mergeGearing(given: RosterFile['gearing']): Partial<Record<TeamKind, nu
 function locate(doc: Document, found: Located, file: string, at: (offset: number) => Pick<RosterError, 'line' | 'column'>): RosterError {
   const path = formatPath(found.path);
   const range = nodeRange(doc, found.path, found.onKey ?? false);
-  return { file, ...(range ? at(range) : { line: null, column: null }), path, message: found.message };
+  const message = found.path.length === 0 && found.message.startsWith('must') ? `the roster ${found.message}` : found.message;
+  return { file, ...(range === null ? { line: null, column: null } : at(range)), path, message };
 }
 
 /** Start offset of the node at `path`, or of its nearest ancestor present in the file. */

@@ -103,6 +103,7 @@ export type RosterFile = z.infer<typeof rosterFileSchema>;
 
 /** Plainer wording than zod's defaults for the issues people meet most. */
 export function issueMessage(issue: { code: string; input?: unknown; expected?: string }): string | undefined {
+  if (issue.code === 'invalid_key') return 'is not a valid key: use letters, digits, ".", "_" or "-"';
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';
   return `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}, not ${describe(issue.input)}`;
