@@ -131,7 +131,7 @@ function noteEvent(hook: NoteHook, confidential: boolean, meta: Meta): NoteEvent
 
 function pushEvent(hook: PushHook, meta: Meta): PushEvent {
   // Only the newest 20 commits are listed, so when total_commits_count is larger these paths are
-  // incomplete; PushEvent has no flag for that yet.
+  // incomplete and `truncated` tells consumers to assume any file may have changed.
   const paths = new Set<string>();
   for (const commit of hook.commits ?? []) {
     for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])]) paths.add(path);
@@ -144,6 +144,7 @@ function pushEvent(hook: PushHook, meta: Meta): PushEvent {
       ref: hook.ref,
       after: hook.after,
       paths: [...paths],
+      truncated: (hook.total_commits_count ?? 0) > (hook.commits?.length ?? 0),
     },
     meta,
   );

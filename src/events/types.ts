@@ -58,6 +58,8 @@ export interface PushEvent {
   readonly after: string;
   /** Paths added, modified or removed by the pushed commits. */
   readonly paths: readonly string[];
+  /** GitLab lists at most 20 commits: true when there were more, so `paths` may be incomplete. */
+  readonly truncated?: boolean;
   readonly eventUuid?: string;
 }
 

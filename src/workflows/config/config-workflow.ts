@@ -17,7 +17,7 @@ export function configWorkflow(store: RosterStore): Workflow {
   return {
     name: 'config',
     async onEvent(event, ctx) {
-      if (event.type !== 'push' || !event.paths.includes(ROSTER_PATH)) return;
+      if (event.type !== 'push' || !(event.truncated || event.paths.includes(ROSTER_PATH))) return;
       const project = await ctx.gitlab.project();
       if (event.ref !== `refs/heads/${project.defaultBranch}`) return;
       await check(`commit ${event.after.slice(0, 12)}`, ctx);

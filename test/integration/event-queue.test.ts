@@ -1,0 +1,115 @@
+import type { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PermanentError, TransientError } from '../../src/core/errors.js';
+import { silentLog } from '../../src/core/log.js';
+import type { TrellisEvent } from '../../src/events/types.js';
+import { createEventIntake } from '../../src/queue/event-intake.js';
+import type { EventIntake } from '../../src/queue/event-intake.js';
+import { startEventWorker } from '../../src/queue/event-worker.js';
+import type { EventJobData } from '../../src/queue/queue-names.js';
+import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
+
+const prefix = randomPrefix('queue');
+let producer: Redis;
+let admin: Redis;
+let intake: EventIntake;
+const workers: Worker[] = [];
+
+function event(iid: number, body = 'hello'): TrellisEvent {
+  const issue = { id: iid, iid, projectId: 1, title: `#${iid}`, description: body, state: 'opened' as const, labels: [], assignees: [], author: 'alice', confidential: false, dueDate: null, webUrl: '', createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z', closedAt: null };
+  return { type: 'issue', action: 'update', actor: { id: 2, username: 'alice' }, project: { id: 1, path: 'infra/career', webUrl: '' }, issue, changes: {} };
+}
+
+function worker(handle: (data: EventJobData) => Promise<void>, concurrency = 4): Worker {
+  const w = startEventWorker(new Redis(REDIS_URL, { maxRetriesPerRequest: null }), { prefix, concurrency, log: silentLog, handle: (d) => handle(d) });
+  workers.push(w);
+  return w;
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  producer = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  await new Promise((r) => producer.once('ready', r));
+  admin = testRedis();
+  intake = createEventIntake(producer, { prefix, dedupeTtlMs: 60_000 });
+});
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.close(true)));
+  await deletePrefix(admin, prefix);
+});
+
+afterAll(async () => {
+  await intake.close();
+  await producer.quit();
+  await admin.quit();
+});
+
+describe('events queue', () => {
+  it('hands every accepted event to a worker', async () => {
+    const seen: number[] = [];
+    worker(async (d) => void seen.push(d.event.type === 'push' ? 0 : d.event.issue.iid));
+    for (let i = 1; i <= 50; i++) await intake.enqueue(event(i), `key-${i}`);
+    await until(() => seen.length === 50);
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('processes a delivery once however often it arrives, even concurrently', async () => {
+    let handled = 0;
+    const results = await Promise.all(Array.from({ length: 12 }, () => intake.enqueue(event(7), 'same-delivery')));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    worker(async () => void handled++);
+    await until(() => handled === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await intake.enqueue(event(7), 'same-delivery');
+    expect(again.duplicate).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(handled).toBe(1);
+  });
+
+  it('retries an event whose GitLab call failed for a passing reason', async () => {
+    let attempts = 0;
+    worker(async () => {
+      attempts++;
+      if (attempts === 1) throw new TransientError('gitlab_unavailable', '502 from GitLab');
+    });
+    await intake.enqueue(event(8), 'retry-me');
+    await until(() => attempts === 2);
+    expect(attempts).toBe(2);
+  });
+
+  it('does not retry an event GitLab refused for good', async () => {
+    let attempts = 0;
+    const w = worker(async () => {
+      attempts++;
+      throw new PermanentError('gitlab_forbidden', '403 Forbidden');
+    });
+    const failed = new Promise((r) => w.once('failed', r));
+    await intake.enqueue(event(9), 'permanent');
+    await failed;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(attempts).toBe(1);
+  });
+
+  it('lets a running job finish on graceful shutdown', async () => {
+    let finished = false;
+    let started = false;
+    const w = worker(async () => {
+      started = true;
+      await new Promise((r) => setTimeout(r, 400));
+      finished = true;
+    });
+    await intake.enqueue(event(10), 'slow');
+    await until(() => started);
+    await w.close();
+    expect(finished).toBe(true);
+  });
+});
