@@ -217,8 +217,16 @@ describe('normalised fields', () => {
       ref: 'refs/heads/main',
       after: 'c41e8a7f02d9b3e6a5f1c7d4b8e2a09f6c3d5e71',
       paths: ['.trellis/roster.yml', 'docs/roster.md', '.gitlab/issue_templates/Checkpoint.md'],
+      truncated: false,
       eventUuid: 'delivery-1',
     } satisfies PushEvent);
+  });
+
+  it('a push of more commits than GitLab lists says its paths may be incomplete', () => {
+    const hook = fixture('push_hook.json') as Record<string, unknown>;
+    hook.total_commits_count = 25;
+    const parsed = parseWebhook('Push Hook', hook);
+    expect(parsed.kind === 'event' && parsed.event.type === 'push' && parsed.event.truncated).toBe(true);
   });
 
   it.each([
