@@ -71,6 +71,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     async apply(actions, opts = {}) {
       const run = new Run(deps, opts);
       for (const action of actions) await run.step(action);
+      if (deps.dryRun && actions.length > 0) deps.log.info({ plan: run.steps.map((st) => `${st.outcome}: ${st.action}`) }, 'dry run: plan not applied');
       return { writes: run.writes, steps: run.steps, refs: run.refs };
     },
   };

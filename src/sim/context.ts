@@ -1,6 +1,25 @@
 import type { SimClock } from './clock.js';
 import type { SimStore } from './store.js';
-import type { HookQueue } from './hook-queue.js';
+import type { SimProject, SimUser } from './types.js';
+
+/** The hook lists of GitLab (`ProjectHook` scopes); a delivery's trigger is one of these. */
+export type HookScope = 'issue_hooks' | 'confidential_issue_hooks' | 'note_hooks' | 'confidential_note_hooks' | 'push_hooks';
+
+/** The asynchronous webhook delivery queue (hook-queue.ts). */
+export interface HookQueue {
+  attach(ctx: SimContext): void;
+  /** Queues a delivery to every matching hook of the project, after the current response. */
+  fire(project: SimProject, scope: HookScope, payload: unknown, eventUuid: string): void;
+  /** Resolves when nothing is queued, waiting or in flight. */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+/** Who acts, and the recursion-detection chain (event UUID) their request belongs to. */
+export interface Actor {
+  user: SimUser;
+  eventUuid: string;
+}
 
 /** Per-class request limits per user per minute; 0 turns a class off. */
 export interface SimLimits {

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SimContext } from './context.js';
+import type { HookQueue, HookScope, SimContext } from './context.js';
 import { hookExecutable, recordResult, deliverOnce } from './hook-delivery.js';
-import type { SimHook, SimProject } from './types.js';
-
-/** The hook lists of GitLab (`ProjectHook` scopes); a delivery's trigger is one of these. */
-export type HookScope = 'issue_hooks' | 'confidential_issue_hooks' | 'note_hooks' | 'confidential_note_hooks' | 'push_hooks';
+import type { SimHook } from './types.js';
 
 const FLAG: Record<HookScope, (h: SimHook) => boolean> = {
   issue_hooks: (h) => h.issuesEvents,
@@ -21,16 +18,6 @@ interface Job {
   eventUuid: string;
   idempotencyKey: string;
   readyAt: number;
-}
-
-/** The asynchronous delivery queue: one ordered lane per hook, lanes delivered in parallel. */
-export interface HookQueue {
-  attach(ctx: SimContext): void;
-  /** Queues a delivery to every matching hook of the project, after the current response. */
-  fire(project: SimProject, scope: HookScope, payload: unknown, eventUuid: string): void;
-  /** Resolves when nothing is queued, waiting or in flight. */
-  idle(): Promise<void>;
-  close(): void;
 }
 
 const MAX_CHAINS = 10_000;

@@ -1,5 +1,5 @@
 import { hookTime } from './clock.js';
-import type { SimContext } from './context.js';
+import type { Actor, SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { issuePayload } from './hook-payloads.js';
 import { resolveScoped, setIssueLabels } from './labels.js';
@@ -25,11 +25,6 @@ export interface IssueChange {
   discussionLocked?: boolean;
 }
 
-/** Who acts, and the recursion-detection chain their request belongs to. */
-export interface Actor {
-  user: SimUser;
-  eventUuid: string;
-}
 
 interface Snapshot {
   title: string;

@@ -1,8 +1,8 @@
 import { canAdminIssue, canAdminLabel, canReadProject } from './access.js';
-import type { SimContext } from './context.js';
+import type { Actor, SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { invalid, missing, validation } from './errors.js';
-import { fireIssueHook, type Actor, type IssueChange } from './issue-change.js';
+import { fireIssueHook, type IssueChange } from './issue-change.js';
 import { interpretCommands, mergeChanges } from './issue-commands.js';
 import { labelsByTitles, resolveScoped, setIssueLabels } from './labels.js';
 import { bool, has, intList, int, list, oneOf, str, type Params } from './params.js';
