@@ -118,23 +118,6 @@ export function neutraliseQuickActions(text: string): string {
   return out + clean.slice(from);
 }
 
-/**
- * `text` without the lines GitLab would run as quick actions (carriage returns dropped). For
- * Trellis's own templates, whose `/label` lines are meant for people picking them in GitLab.
- */
-export function stripQuickActions(text: string): string {
-  const clean = text.replace(/\r/g, '');
-  let out = '';
-  let from = 0;
-  for (const at of quickActionOffsets(clean)) {
-    const lineStart = clean.lastIndexOf('\n', at) + 1;
-    const lineEnd = clean.indexOf('\n', at);
-    out += clean.slice(from, lineStart);
-    from = lineEnd === -1 ? clean.length : lineEnd + 1;
-  }
-  return out + clean.slice(from);
-}
-
 function escapeLine(line: string): string {
   const escaped = line.replace(ACTIVE, (ch) => REPLACEMENTS[ch] ?? `\\${ch}`);
   // What would start a quick action, list, ordered list or setext heading if it began a line.

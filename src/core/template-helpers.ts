@@ -54,29 +54,45 @@ export const helpers: Readonly<Record<(typeof HELPER_NAMES)[number], Helper>> = 
   }),
 };
 
+/** A helper got `undefined`: strict mode does not check helper arguments, so a field is missing. */
+export class MissingArgumentError extends Error {
+  constructor(
+    readonly helper: string,
+    /** 0-based position of the argument. */
+    readonly index: number,
+    /** Where the helper call starts, as Handlebars counts (line 1-based, column 0-based). */
+    readonly loc: { line: number; column: number } | null,
+  ) {
+    super(`${helper}: argument ${index + 1} is a missing field${describeLoc(loc)}`);
+    this.name = 'MissingArgumentError';
+  }
+}
+
 /** Checks arity and hands the helper its arguments without Handlebars' trailing options object. */
 function withArgs(name: string, min: number, max: number, fn: (args: unknown[], where: string) => string | boolean): Helper {
   return (...all: unknown[]) => {
-    const options = all.pop();
-    const where = locationOf(options);
+    const loc = locationOf(all.pop());
+    const where = describeLoc(loc);
     if (all.length < min || all.length > max) {
       const wanted = min === max ? `${min}` : `${min}-${max}`;
       throw new Error(`${name} takes ${wanted} argument${max === 1 ? '' : 's'}, got ${all.length}${where}`);
     }
-    // Strict mode does not check a helper's arguments, so a missing field arrives as undefined.
-    all.forEach((arg, i) => {
-      if (arg === undefined) throw new Error(`${name}: argument ${i + 1} is a missing field${where}`);
-    });
+    const missing = all.indexOf(undefined);
+    if (missing !== -1) throw new MissingArgumentError(name, missing, loc);
     return fn(all, where);
   };
 }
 
 /** Where the call sits in its template, from the `loc` Handlebars puts in a helper's options. */
-function locationOf(options: unknown): string {
+function locationOf(options: unknown): { line: number; column: number } | null {
   const start = field(field(options, 'loc'), 'start');
   const line = field(start, 'line');
   const column = field(start, 'column');
-  return typeof line === 'number' ? ` (line ${line}, column ${(typeof column === 'number' ? column : 0) + 1})` : '';
+  return typeof line === 'number' && typeof column === 'number' ? { line, column } : null;
+}
+
+function describeLoc(loc: { line: number; column: number } | null): string {
+  return loc ? ` (line ${loc.line}, column ${loc.column + 1})` : '';
 }
 
 function field(value: unknown, key: string): unknown {

@@ -58,7 +58,9 @@ function classesFor(cls: BudgetClass): BudgetClass[] {
 }
 
 /** An in-process budget: for CLI one-shots and tests where one process is the only caller. */
-export function createLocalBudget(limits: BudgetLimits, clock: () => number = Date.now): ApiBudget {
+export function createLocalBudget(limits: BudgetLimits, opts: { clock?: () => number; sleep?: (ms: number) => Promise<void> } = {}): ApiBudget {
+  const clock = opts.clock ?? Date.now;
+  const wait = opts.sleep ?? sleep;
   const tat = new Map<BudgetClass, number>();
   let pausedUntil = 0;
   let waited = 0;
@@ -76,9 +78,9 @@ export function createLocalBudget(limits: BudgetLimits, clock: () => number = Da
   }
   return {
     async take(cls) {
-      for (let wait = tryTake(cls); wait > 0; wait = tryTake(cls)) {
-        waited += wait;
-        await sleep(wait);
+      for (let ms = tryTake(cls); ms > 0; ms = tryTake(cls)) {
+        waited += ms;
+        await wait(ms);
       }
     },
     pauseUntil(epochMs) {

@@ -21,6 +21,12 @@ export interface GitbeakerGatewayOptions {
   readonly fetchTimeoutMs?: number;
   /** Attempts per call, the first included; default 5. */
   readonly maxAttempts?: number;
+  /**
+   * The longest `Retry-After` slept through inside a call (default 60 s). A longer one is thrown as
+   * `gitlab_rate_limited` with `retryAfterMs`, so the queue can delay the job instead of a worker
+   * waiting; the shared budget is paused either way.
+   */
+  readonly maxRetryAfterMs?: number;
 }
 
 /** State shared by the gateway and every `forProject` sibling: one client, one user cache. */
@@ -42,7 +48,11 @@ export function createGitbeakerGateway(opts: GitbeakerGatewayOptions): GitLabGat
     budget: opts.budget,
     log: opts.log.child({ component: 'gitlab' }),
     fetchTimeoutMs: opts.fetchTimeoutMs ?? 10_000,
-    retry: { ...defaultRetryPolicy, maxAttempts: opts.maxAttempts ?? defaultRetryPolicy.maxAttempts },
+    retry: {
+      ...defaultRetryPolicy,
+      maxAttempts: opts.maxAttempts ?? defaultRetryPolicy.maxAttempts,
+      maxRetryAfterMs: opts.maxRetryAfterMs ?? defaultRetryPolicy.maxRetryAfterMs,
+    },
   });
   // requesterFn replaces gitbeaker's defaultRequestHandler (retries, limiter); queryTimeout: null
   // drops its 300 s signal because the requester sets a per-attempt one; rateLimits: {} for clarity.

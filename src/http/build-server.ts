@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { EventIntake } from '../queue/event-intake.js';
 import { webhookRoute } from './webhook-route.js';
 import type { WebhookOutcome } from './webhook-route.js';
@@ -11,7 +11,8 @@ export interface ServerDeps {
   readonly intake: EventIntake;
   /** GitLab reachability for /readyz; absent for the api role, which needs no GitLab. */
   readonly gitlabReady?: () => Promise<boolean>;
-  readonly logger?: FastifyServerOptions['logger'];
+  /** A pino logger; absent: no request logs. */
+  readonly logger?: FastifyBaseLogger;
   readonly onWebhook?: (kind: string, outcome: WebhookOutcome) => void;
   /** Extra routes (dashboard, metrics, admin), registered after the core ones. */
   readonly plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
@@ -23,7 +24,7 @@ export const REDACT = ['req.headers["x-gitlab-token"]', 'req.headers.authorizati
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     genReqId: (req) => {
       const uuid = req.headers['x-gitlab-webhook-uuid'];
       return typeof uuid === 'string' && uuid.length <= 64 ? uuid : randomUUID();

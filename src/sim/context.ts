@@ -9,16 +9,31 @@ export type HookScope = 'issue_hooks' | 'confidential_issue_hooks' | 'note_hooks
 export interface HookQueue {
   attach(ctx: SimContext): void;
   /** Queues a delivery to every matching hook of the project, after the current response. */
-  fire(project: SimProject, scope: HookScope, payload: unknown, eventUuid: string): void;
+  fire(project: SimProject, scope: HookScope, payload: unknown, chain: EventChain): void;
   /** Resolves when nothing is queued, waiting or in flight. */
   idle(): Promise<void>;
   close(): void;
 }
 
-/** Who acts, and the recursion-detection chain (event UUID) their request belongs to. */
+/**
+ * Recursion detection (lib/gitlab/web_hooks/recursion_detection.rb): a request that carries a
+ * delivery's `X-Gitlab-Event-UUID` continues that chain; otherwise each hook gets a fresh UUID for
+ * this request, which it sends and which a callback from the receiver will carry back.
+ */
+export interface EventChain {
+  header: string | null;
+  perHook: Map<number, string>;
+}
+
+/** Who acts, and the webhook chain their request belongs to. */
 export interface Actor {
   user: SimUser;
-  eventUuid: string;
+  chain: EventChain;
+}
+
+/** A chain for work that no webhook caused (seeds, a fresh request). */
+export function newChain(header: string | null = null): EventChain {
+  return { header, perHook: new Map() };
 }
 
 /** Per-class request limits per user per minute; 0 turns a class off. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HookQueue, HookScope, SimContext } from './context.js';
+import type { EventChain, HookQueue, HookScope, SimContext } from './context.js';
 import { hookExecutable, recordResult, deliverOnce } from './hook-delivery.js';
 import type { SimHook } from './types.js';
 
@@ -21,6 +21,8 @@ interface Job {
 }
 
 const MAX_CHAINS = 10_000;
+/** GitLab blocks a chain once this many hooks have fired in it (`COUNT_LIMIT`). */
+const CHAIN_LIMIT = 100;
 
 /** A queue with nothing in it. */
 export function createHookQueue(): HookQueue {
@@ -112,22 +114,28 @@ export function createHookQueue(): HookQueue {
     attach(c) {
       ctx = c;
     },
-    fire(project, scope, payload, eventUuid) {
+    fire(project, scope, payload, chainIn: EventChain) {
       const c = ctx;
       if (!c || closed) return;
-      let chain = chains.get(eventUuid);
-      if (!chain) {
-        if (chains.size >= MAX_CHAINS) chains.delete(chains.keys().next().value ?? '');
-        chain = new Set();
-        chains.set(eventUuid, chain);
-      }
       for (const hook of project.hooks.values()) {
         if (!FLAG[scope](hook)) continue;
-        if (chain.has(hook.id)) {
+        let eventUuid = chainIn.header ?? chainIn.perHook.get(hook.id);
+        if (!eventUuid) {
+          eventUuid = randomUUID();
+          chainIn.perHook.set(hook.id, eventUuid);
+        }
+        let fired = chains.get(eventUuid);
+        // Only a request made by a webhook (it carried the header) can be recursive.
+        if (chainIn.header && fired && (fired.has(hook.id) || fired.size >= CHAIN_LIMIT)) {
           c.counters.webhooks.recursionBlocked += 1;
           continue;
         }
-        chain.add(hook.id);
+        if (!fired) {
+          if (chains.size >= MAX_CHAINS) chains.delete(chains.keys().next().value ?? '');
+          fired = new Set();
+          chains.set(eventUuid, fired);
+        }
+        fired.add(hook.id);
         // GitLab selects only executable hooks when the event happens: disabled ones lose it.
         if (!hookExecutable(c, hook) || c.random() < c.faults.webhook_drop_ratio) {
           c.counters.webhooks.dropped += 1;

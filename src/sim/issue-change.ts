@@ -65,7 +65,7 @@ export function addSystemNote(ctx: SimContext, issue: SimIssue, user: SimUser, b
 /** Fires the issue hooks of the project for this issue's current state. */
 export function fireIssueHook(ctx: SimContext, actor: Actor, project: SimProject, issue: SimIssue, action: string, changes: Record<string, unknown>): void {
   const scope = issue.confidential ? 'confidential_issue_hooks' : 'issue_hooks';
-  ctx.hooks.fire(project, scope, issuePayload(ctx, project, issue, actor.user, action, changes), actor.eventUuid);
+  ctx.hooks.fire(project, scope, issuePayload(ctx, project, issue, actor.user, action, changes), actor.chain);
 }
 
 function changeState(ctx: SimContext, actor: Actor, project: SimProject, issue: SimIssue, event: 'close' | 'reopen'): void {

@@ -106,7 +106,7 @@ export function commitActions(
   repo.commits.set(id, commit);
   repo.branches.set(input.branch, id);
   project.lastActivityAt = now;
-  ctx.hooks.fire(project, 'push_hooks', pushPayload(ctx, project, actor.user, input.branch, headId ?? ZERO_SHA, [commit]), actor.eventUuid);
+  ctx.hooks.fire(project, 'push_hooks', pushPayload(ctx, project, actor.user, input.branch, headId ?? ZERO_SHA, [commit]), actor.chain);
   return commit;
 }
 

@@ -1,6 +1,7 @@
 import type { RosterStore } from '../roster/roster-store.js';
 import { commandsWorkflow } from './commands/commands-workflow.js';
 import { configWorkflow } from './config/config-workflow.js';
+import { trainingWorkflow } from './training/training-workflow.js';
 import type { Workflow } from './workflow.js';
 
 /** Every workflow Trellis runs, in the order each event visits them. */
@@ -8,5 +9,6 @@ export function allWorkflows(deps: { roster: RosterStore }): Workflow[] {
   return [
     configWorkflow(deps.roster),
     commandsWorkflow(),
+    trainingWorkflow(),
   ];
 }

@@ -7,7 +7,7 @@ import type { Command } from '../../core/parse-command.js';
 export const COMMANDS: ReadonlyArray<{ readonly usage: string; readonly what: string }> = [
   { usage: 'help', what: 'this list' },
   { usage: 'status', what: 'where this record stands' },
-  { usage: 'start sre-i|sre-ii [@user]', what: 'open a training module for yourself, or for a report of yours' },
+  { usage: 'start sre-i [@user]', what: 'open a training module (`sre-i` or `sre-ii`) for yourself, or for a report of yours' },
   { usage: 'sign-off', what: "the learner's manager signs off a module whose checklist is complete" },
   { usage: 'big-picture [@user]', what: 'open a big-picture career conversation' },
   { usage: 'checkpoint [@user]', what: "open this quarter's career checkpoint if it is missing" },

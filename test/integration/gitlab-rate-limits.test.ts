@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TransientError } from '../../src/core/errors.js';
+import { createRedisBudget, paceFor, type BudgetLimits } from '../../src/gitlab/api-budget.js';
+import type { RunningSim } from '../../src/sim/index.js';
+import { draft } from '../contract/contract-fixture.js';
+import { simWithGateway } from '../contract/sim-fixture.js';
+
+/*
+ * GitLab's rate limits (enforced by the simulator over real HTTP) against Trellis's shared budget
+ * in a real Redis. Two gateways on one budget stand for two worker processes.
+ */
+
+let redis: Redis;
+let sim: RunningSim | undefined;
+const prefixes: string[] = [];
+
+function freshPrefix(): string {
+  const prefix = `{trellis-test-${randomUUID()}}:budget`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+beforeAll(() => {
+  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+});
+
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+  for (const prefix of prefixes.splice(0)) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+const noLimits: BudgetLimits = { api: 0, issue_create: 0, note_create: 0 };
+
+describe('GitLab rate limits and the shared budget', () => {
+  it('keeps two workers together within the issue-creation limit: GitLab never answers 429', async () => {
+    const made = await simWithGateway();
+    sim = made.sim;
+    const perMinute = 120;
+    sim.setLimits({ api_per_minute: 0, issue_create_per_minute: perMinute, note_create_per_minute: 0 });
+    const prefix = freshPrefix();
+    const limits = { ...noLimits, issue_create: perMinute };
+    const workers = [made.gateway({ budget: createRedisBudget(redis, { prefix, limits }) }), made.gateway({ budget: createRedisBudget(redis, { prefix, limits }) })];
+    await Promise.all(workers.map((w) => w.project()));
+
+    const windowMs = 1_500;
+    const deadline = Date.now() + windowMs;
+    const run = workers.map(async (gw) => {
+      while (Date.now() < deadline) await gw.createIssue(draft());
+    });
+    await new Promise((r) => setTimeout(r, windowMs));
+    const admittedInWindow = sim.requests().byClass.issue_create;
+    await Promise.all(run);
+
+    const pace = paceFor(perMinute);
+    if (!pace) throw new Error('paced');
+    const burst = pace.toleranceMs / pace.intervalMs + 1;
+    // What ONE budget admits in the window; two unshared budgets would admit about twice this.
+    expect(admittedInWindow).toBeLessThanOrEqual(burst + Math.floor(windowMs / pace.intervalMs) + 1);
+    expect(admittedInWindow).toBeGreaterThanOrEqual(burst);
+    expect(sim.requests().rateLimited).toBe(0);
+  });
+
+  it("honours a 429's Retry-After: one request, the whole budget paused, other workers held", async () => {
+    const made = await simWithGateway();
+    sim = made.sim;
+    const prefix = freshPrefix();
+    const budget = () => createRedisBudget(redis, { prefix, limits: noLimits });
+    // A wait longer than a test may take goes back to the caller (the queue would delay the job).
+    const first = made.gateway({ budget: budget(), maxRetryAfterMs: 0 });
+    const second = made.gateway({ budget: budget() });
+    await Promise.all([first.project(), second.project()]);
+    // Setting limits starts a fresh window: one more call this minute.
+    sim.setLimits({ api_per_minute: 1, issue_create_per_minute: 0, note_create_per_minute: 0 });
+    await first.getIssue(1);
+    const before = sim.requests().total;
+
+    const err: unknown = await first.getIssue(1).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    const retryAfterMs = (err as TransientError).retryAfterMs ?? 0;
+    expect(err).toMatchObject({ code: 'gitlab_rate_limited' });
+    expect(retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    expect(sim.requests().total).toBe(before + 1);
+    expect(sim.requests().rateLimited).toBe(1);
+    // Every process sharing the budget is paused until GitLab's Retry-After.
+    const pttl = await redis.pttl(`${prefix}:pause`);
+    expect(pttl).toBeGreaterThan(retryAfterMs - 2_000);
+
+    const held = second.getIssue(1).then(() => 'done' as const);
+    const outcome = await Promise.race([held, new Promise<'held'>((r) => setTimeout(() => r('held'), 300))]);
+    expect(outcome).toBe('held');
+    expect(sim.requests().total).toBe(before + 1);
+
+    // Lift the limit and the pause: the held worker proceeds without having hammered GitLab.
+    sim.setLimits({ api_per_minute: 0, issue_create_per_minute: 0, note_create_per_minute: 0 });
+    await redis.del(`${prefix}:pause`);
+    expect(await held).toBe('done');
+    expect(sim.requests().rateLimited).toBe(1);
+  });
+
+  it('reports a 429 on a creation as rate limited, not ambiguous: GitLab refused it before doing anything', async () => {
+    const made = await simWithGateway();
+    sim = made.sim;
+    const gw = made.gateway({ maxRetryAfterMs: 0 });
+    await gw.project();
+    sim.setLimits({ api_per_minute: 0, issue_create_per_minute: 1, note_create_per_minute: 0 });
+    await gw.createIssue(draft());
+    const err: unknown = await gw.createIssue(draft()).then(() => null, (e: unknown) => e);
+    // Not ambiguous: a 429 means nothing was written, so the job may simply run again later.
+    expect(err).toMatchObject({ code: 'gitlab_rate_limited', retryAfterMs: 60_000 });
+    expect(sim.requests().byClass.issue_create).toBe(2);
+  });
+});

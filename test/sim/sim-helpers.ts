@@ -1,0 +1,102 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSimulator, type RunningSim, type SimOptions, type SimSeed } from '../../src/sim/index.js';
+
+/** The repository root (test/sim/ is two levels down). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** GitLab reference material beside the clone (shared/gitlab), as CI lays it out. */
+export const sharedGitlab = path.resolve(repoRoot, '..', 'shared', 'gitlab');
+
+/** Parsed JSON in tests: shapes are asserted, not typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** An HTTP answer with its parsed body. */
+export interface Answer<T = Json> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** A tiny REST client for one token. */
+export interface Client {
+  call<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
+}
+
+/** A client that talks to the simulator's API with a token (PRIVATE-TOKEN header). */
+export function client(sim: RunningSim, token: string | null): Client {
+  return {
+    async call(method, p, body, headers = {}) {
+      const res = await fetch(`${sim.url}/api/v4${p}`, {
+        method,
+        headers: { ...(token ? { 'PRIVATE-TOKEN': token } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // Plain text answers (raw files, 429 "Retry later") stay text.
+      }
+      return { status: res.status, headers: res.headers, body: parsed as never, text };
+    },
+  };
+}
+
+/** The usual cast: root, a maintainer (mia), a developer (dev), a reporter (rita), a guest (gus), an outsider (olga). */
+export const TEAM: SimSeed = {
+  users: ['mia', 'dev', 'rita', 'gus', 'olga', 'pete'].map((u) => ({ username: u, name: u.toUpperCase(), tokens: [`tok-${u}`] })),
+  groups: [{ path: 'infra', name: 'Infrastructure' }],
+  projects: [
+    {
+      path: 'infra/career',
+      default_branch: 'main',
+      members: [
+        { username: 'mia', access_level: 40 },
+        { username: 'dev', access_level: 30 },
+        { username: 'rita', access_level: 20 },
+        { username: 'pete', access_level: 15 },
+        { username: 'gus', access_level: 10 },
+      ],
+    },
+    { path: 'infra/other', default_branch: 'main', members: [{ username: 'mia', access_level: 40 }] },
+  ],
+};
+
+/** Starts a simulator seeded with TEAM (plus extra seed) and returns clients per user. */
+export async function startTeamSim(opts: SimOptions = {}, extra?: SimSeed) {
+  const sim = await startSimulator({ port: 0, ...opts });
+  const seeded = await sim.seed(TEAM);
+  if (extra) await sim.seed(extra);
+  const as = (u: string) => client(sim, u === 'root' ? sim.rootToken : `tok-${u}`);
+  return { sim, seeded, as, projectId: seeded.projects['infra/career']!.id, root: as('root') };
+}
+
+/** One request a webhook receiver got. */
+export interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: Json;
+  at: number;
+}
+
+/** A local webhook receiver; `status` decides the answer (default 200). */
+export async function startReceiver(status: (r: Received) => number = () => 200) {
+  const got: Received[] = [];
+  const server = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c: Buffer) => (data += c.toString('utf8')));
+    req.on('end', () => {
+      const r = { headers: req.headers, body: data ? JSON.parse(data) : null, at: Date.now() };
+      got.push(r);
+      res.writeHead(status(r), { 'Content-Type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, got, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
