@@ -111,6 +111,11 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   const locks = createRedisLocks(state, prefix);
   const cache = createRedisCache(state, prefix);
   const roster = createRosterStore({ ...(config.rosterFile ? { file: config.rosterFile } : {}), gitlab, redis: state, prefix, log });
+  // Load the roster now, so the last valid one is known before any push could replace it with a bad one.
+  await roster
+    .reload()
+    .then((r) => (r.ok ? log.info({ source: r.source, people: r.roster.people.length }, 'roster loaded') : log.warn({ source: r.source, problems: r.message }, 'roster invalid at start; using the last valid one if any')))
+    .catch((err: unknown) => log.warn({ err }, 'roster not readable at start; will retry when needed'));
   const templates = createRenderer(await loadTemplates());
   const bot = memoizeUser(() => gitlab.currentUser());
   await bot().catch((err: unknown) => log.warn({ err }, 'GitLab unreachable at start; workers retry until it answers'));

@@ -44,6 +44,12 @@ export interface Pace {
 
 const MINUTE_MS = 60_000;
 
+/**
+ * Long waits (a 429 pause) are slept in slices, so a waiter notices when the pause is lifted or
+ * shortened by someone else; a pacing wait is shorter than this anyway.
+ */
+const MAX_SLEEP_MS = 1_000;
+
 /** The pace for `limit` calls a minute, or null when unlimited. */
 export function paceFor(limit: number): Pace | null {
   if (!(limit > 0)) return null;
@@ -59,7 +65,7 @@ function classesFor(cls: BudgetClass): BudgetClass[] {
 
 /** An in-process budget: for CLI one-shots and tests where one process is the only caller. */
 export function createLocalBudget(limits: BudgetLimits, opts: { clock?: () => number; sleep?: (ms: number) => Promise<void> } = {}): ApiBudget {
-  const clock = opts.clock ?? Date.now;
+  const clock = opts.clock ?? (() => Date.now());
   const wait = opts.sleep ?? sleep;
   const tat = new Map<BudgetClass, number>();
   let pausedUntil = 0;
@@ -79,8 +85,9 @@ export function createLocalBudget(limits: BudgetLimits, opts: { clock?: () => nu
   return {
     async take(cls) {
       for (let ms = tryTake(cls); ms > 0; ms = tryTake(cls)) {
-        waited += ms;
-        await wait(ms);
+        const slice = Math.min(ms, MAX_SLEEP_MS);
+        waited += slice;
+        await wait(slice);
       }
     },
     pauseUntil(epochMs) {
@@ -164,9 +171,10 @@ export function createRedisBudget(redis: Redis, opts: RedisBudgetOptions): ApiBu
     async take(cls) {
       const { keys, args } = takeArgs(cls);
       for (let wait = await run(TAKE_SCRIPT, keys, args); wait > 0; wait = await run(TAKE_SCRIPT, keys, args)) {
-        waited += wait;
+        const slice = Math.min(wait, MAX_SLEEP_MS);
+        waited += slice;
         opts.log?.debug({ cls, waitMs: wait }, 'waiting for GitLab API budget');
-        await sleep(wait);
+        await sleep(slice);
       }
     },
     async pauseUntil(epochMs) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TransientError } from '../../src/core/errors.js';
-import { createRedisBudget, paceFor, type BudgetLimits } from '../../src/gitlab/api-budget.js';
+import { createLocalBudget, createRedisBudget, paceFor, type BudgetLimits } from '../../src/gitlab/api-budget.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { draft } from '../contract/contract-fixture.js';
 import { simWithGateway } from '../contract/sim-fixture.js';
@@ -27,6 +27,7 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   await sim?.close();
   sim = undefined;
   for (const prefix of prefixes.splice(0)) {
@@ -105,6 +106,24 @@ describe('GitLab rate limits and the shared budget', () => {
     await redis.del(`${prefix}:pause`);
     expect(await held).toBe('done');
     expect(sim.requests().rateLimited).toBe(1);
+  });
+
+  it('sleeps through a short Retry-After and then succeeds, without hammering GitLab', async () => {
+    const made = await simWithGateway();
+    sim = made.sim;
+    const gw = made.gateway({ budget: createLocalBudget(noLimits) });
+    await gw.createIssue(draft());
+    // GitLab's throttle windows are whole minutes; start 1.8 s before one ends so Retry-After is short.
+    // Only Date is faked (the simulator shares this process and clock); timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    const minute = Math.ceil(Date.now() / 60_000) * 60_000;
+    vi.setSystemTime(minute + 58_200);
+    sim.setLimits({ api_per_minute: 1, issue_create_per_minute: 0, note_create_per_minute: 0 });
+    await gw.getIssue(1);
+    const issue = await gw.getIssue(1);
+    expect(issue?.iid).toBe(1);
+    expect(sim.requests().rateLimited).toBe(1);
+    expect(sim.requests().byRoute['GET /projects/:id/issues/:issue_iid']).toBe(3);
   });
 
   it('reports a 429 on a creation as rate limited, not ambiguous: GitLab refused it before doing anything', async () => {
