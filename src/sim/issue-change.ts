@@ -68,10 +68,20 @@ export function fireIssueHook(ctx: SimContext, actor: Actor, project: SimProject
   ctx.hooks.fire(project, scope, issuePayload(ctx, project, issue, actor.user, action, changes), actor.chain);
 }
 
+/**
+ * The new `updated_at` of a save. Real GitLab stores microseconds, so a save always moves it; with
+ * millisecond timestamps two quick saves could tie, so a tie moves it by 1 ms (not on a frozen clock).
+ */
+function touchTime(ctx: SimContext, issue: SimIssue): string {
+  const now = nowIso(ctx);
+  if (ctx.clock.frozen() || now > issue.updatedAt) return now;
+  return new Date(Date.parse(issue.updatedAt) + 1).toISOString();
+}
+
 function changeState(ctx: SimContext, actor: Actor, project: SimProject, issue: SimIssue, event: 'close' | 'reopen'): void {
   if ((event === 'close') !== (issue.state === 'opened')) return;
   const before = { closedAt: issue.closedAt, updatedAt: issue.updatedAt, stateId: issue.state === 'opened' ? 1 : 2 };
-  const now = nowIso(ctx);
+  const now = touchTime(ctx, issue);
   issue.state = event === 'close' ? 'closed' : 'opened';
   issue.closedAt = event === 'close' ? now : null;
   issue.closedById = event === 'close' ? actor.user.id : null;
@@ -161,9 +171,13 @@ function hookChanges(ctx: SimContext, project: SimProject, issue: SimIssue, befo
   pair('confidential', before.confidential, issue.confidential);
   pair('due_date', before.dueDate, issue.dueDate);
   pair('discussion_locked', before.discussionLocked, issue.discussionLocked);
-  pair('last_edited_at', hookTime(before.lastEditedAt), hookTime(issue.lastEditedAt));
+  // Timestamps are compared at full precision and rendered at the hook's one-second precision.
+  const time = (key: string, previous: string | null, current: string | null) => {
+    if (previous !== current) c[key] = { previous: hookTime(previous), current: hookTime(current) };
+  };
+  time('last_edited_at', before.lastEditedAt, issue.lastEditedAt);
   pair('last_edited_by_id', before.lastEditedById, issue.lastEditedById);
-  pair('updated_at', hookTime(before.updatedAt), hookTime(issue.updatedAt));
+  time('updated_at', before.updatedAt, issue.updatedAt);
   pair('updated_by_id', before.updatedById, issue.updatedById);
   if (!sameSet(before.labelIds, issue.labelIds)) {
     const prev = { ...issue, labelIds: before.labelIds };
@@ -197,7 +211,7 @@ export function applyIssueChange(ctx: SimContext, actor: Actor, project: SimProj
   const after = snapshot(issue);
   const changed = (Object.keys(before) as Array<keyof Snapshot>).some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   if (changed) {
-    const now = nowIso(ctx);
+    const now = touchTime(ctx, issue);
     issue.updatedAt = now;
     issue.updatedById = actor.user.id;
     if (before.title !== issue.title || before.description !== issue.description) {

@@ -9,7 +9,7 @@ import { allRequiredDone, checklistState, renderMissing, statusNoteBody } from '
 import type { ModuleTemplates } from './plan-create-module.js';
 import { planSignOff, signOffProblem } from './plan-sign-off.js';
 import { correctionMarker, labelledState, stateLabel, statusMarker, TRAINING_LABEL } from './training-module.js';
-import type { ChecklistState, ModuleKind, ModuleState, ModuleSummary } from './training-module.js';
+import type { ChecklistState, ModuleKind, ModuleSummary } from './training-module.js';
 
 /** An issue event on a module, with what the plan may need to know besides the payload. */
 export interface ModuleEventInput {
@@ -84,8 +84,7 @@ export function planModuleEvent(input: ModuleEventInput): ModuleEventPlan {
     const why = `${inlineText(input.actor)} took this module off \`${complete}\`, so its sign-off no longer stands.`;
     return plan('withdraw', input, checklist, implied, { reply: `${why} ${putBack(kind, implied)} Trellis reopened the issue.`, reopen: true });
   }
-  const reply = current === implied ? null : handSetReply(input, current, implied, checklist);
-  return plan('sync', input, checklist, implied, { reply });
+  return plan('sync', input, checklist, implied, { reply: handSetReply(input, implied, checklist) });
 }
 
 /** The label a checklist implies, the status note, and (when Trellis undoes what someone did) a reply. */
@@ -103,23 +102,19 @@ function plan(decision: ModuleDecision, input: ModuleEventInput, checklist: Chec
 }
 
 /**
- * A reply when the state label contradicts the checklist because someone set it, not because an
- * edit of the checklist moved it: the label changed in this event, or it matched the checklist
- * neither before nor after this edit (a hand-set label whose own event came late). None when the
- * issue just opened (the template's label) or the label was simply missing.
+ * A reply when someone set (or removed) the state label by hand against the checklist: this event
+ * changed the label to something the checklist does not imply. Said even when the label is already
+ * back (the event came late, after another put it right), and never for the template's label on
+ * open, nor for a label that merely lags the checklist (a lost webhook): that is corrected silently.
  */
-function handSetReply(input: ModuleEventInput, current: ModuleState | null, implied: ChecklistState, checklist: Checklist): string | null {
-  if (input.action === 'open') return null;
+function handSetReply(input: ModuleEventInput, implied: ChecklistState, checklist: Checklist): string | null {
   const { kind, changes } = input;
-  const labelChanged = !!changes.labels && labelledState(kind, changes.labels.previous) !== labelledState(kind, changes.labels.current);
-  const previousDescription = changes.description?.previous;
-  const impliedBefore = typeof previousDescription === 'string' ? checklistState(parseChecklist(previousDescription)) : implied;
-  const setByActor = labelChanged && labelledState(kind, changes.labels?.current ?? []) === current;
-  if (!setByActor && (current === null || current === impliedBefore)) return null;
+  if (input.action === 'open' || !changes.labels) return null;
+  const set = labelledState(kind, changes.labels.current);
+  if (set === labelledState(kind, changes.labels.previous) || set === implied || set === 'complete') return null;
   const counted = `${checklist.requiredDone} of ${checklist.requiredTotal} required items are ticked`;
-  const what = current === null ? `removed the \`${kind}::\` state label` : `set \`${stateLabel(kind, current)}\``;
-  const who = setByActor ? inlineText(input.actor) : 'Someone';
-  return `${who} ${what}, but ${counted}, so the checklist implies \`${stateLabel(kind, implied)}\` and Trellis put that back. The labels follow the checklist: tick items in the description to move this issue across the board; the mentor moves it to \`${stateLabel(kind, 'complete')}\` to sign off.`;
+  const what = set === null ? `removed the \`${kind}::\` state label` : `set \`${stateLabel(kind, set)}\``;
+  return `${inlineText(input.actor)} ${what}, but ${counted}, so the checklist implies \`${stateLabel(kind, implied)}\` and Trellis put that back. The labels follow the checklist: tick items in the description to move this issue across the board; the mentor moves it to \`${stateLabel(kind, 'complete')}\` to sign off.`;
 }
 
 function signOffMissing(checklist: Checklist): string {
