@@ -20,6 +20,7 @@ import { createRedisCache } from './redis/redis-cache.js';
 import { createRedisLocks } from './redis/redis-lock.js';
 import { createRosterStore } from './roster/roster-store.js';
 import type { RosterStore } from './roster/roster-store.js';
+import type { Roster } from './core/roster.js';
 import { loadTemplates } from './templates/load-templates.js';
 import { createDispatcher } from './workflows/dispatch.js';
 import { allWorkflows } from './workflows/index.js';
@@ -111,15 +112,11 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   const locks = createRedisLocks(state, prefix);
   const cache = createRedisCache(state, prefix);
   const roster = createRosterStore({ ...(config.rosterFile ? { file: config.rosterFile } : {}), gitlab, redis: state, prefix, log });
-  // Load the roster now, so the last valid one is known before any push could replace it with a bad one.
-  await roster
-    .reload()
-    .then((r) => (r.ok ? log.info({ source: r.source, people: r.roster.people.length }, 'roster loaded') : log.warn({ source: r.source, problems: r.message }, 'roster invalid at start; using the last valid one if any')))
-    .catch((err: unknown) => log.warn({ err }, 'roster not readable at start; will retry when needed'));
   const templates = createRenderer(await loadTemplates());
   const bot = memoizeUser(() => gitlab.currentUser());
   await bot().catch((err: unknown) => log.warn({ err }, 'GitLab unreachable at start; workers retry until it answers'));
   const executor = createExecutor({ gitlab, locks, cache, log, botUsername: async () => (await bot()).username, recordsProject: config.gitlab.project, dryRun: config.dryRun });
+  const jobs = createJobQueue(workerConn, prefix);
   const ctx: WorkflowContext = {
     config,
     gitlab,
@@ -130,10 +127,21 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
     bot,
     now: opts.now ?? (() => new Date()),
     log: log as Log,
+    jobs,
   };
   const workflows: Workflow[] = allWorkflows({ roster });
+  const syncSchedules = async (current: Roster) => {
+    const schedules = workflows.flatMap((wf) => wf.schedules?.(current, config) ?? []);
+    await jobs.syncSchedules(schedules);
+    log.info({ schedules: schedules.map((s) => `${s.id} ${s.cron} ${s.tz}`) }, 'schedules installed');
+  };
+  roster.onValid(syncSchedules);
+  // Load the roster now, so the last valid one is known before any push could replace it with a bad one.
+  await roster
+    .reload()
+    .then((r) => (r.ok ? log.info({ source: r.source, people: r.roster.people.length }, 'roster loaded') : log.warn({ source: r.source, problems: r.message }, 'roster invalid at start; using the last valid one if any')))
+    .catch((err: unknown) => log.warn({ err }, 'roster not readable at start; will retry when needed'));
   const dispatcher = createDispatcher(workflows, ctx, locks);
-  const jobs = createJobQueue(workerConn, prefix);
   const workers: Worker[] = [
     startEventWorker(workerConn, { prefix, concurrency: config.workerConcurrency, log, handle: async (data, jobLog) => void (await dispatcher.handleEvent(data.event, jobLog)) }),
     startJobWorker(workerConn, { prefix, concurrency: config.workerConcurrency, log, run: (name, data, jobLog) => dispatcher.runJob(name, data, jobLog) }),

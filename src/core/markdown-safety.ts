@@ -20,7 +20,7 @@ const ACTIVE = /[\\`*_[\]|~#%!$^{}&<>@]/g;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const NEWLINES = /\r\n|[\r\n\u0085\u2028\u2029]/;
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const MARK = /^\p{M}$/u;
 
 /**
  * User text for one line of Trellis's Markdown (a name, a reason, a table cell): shown literally,
@@ -125,8 +125,43 @@ function escapeLine(line: string): string {
 }
 
 function truncate(s: string, maxLength: number | undefined): string {
+  // UTF-16 length is never below the number of visible characters.
   if (maxLength === undefined || s.length <= maxLength) return s;
-  const graphemes = Array.from(GRAPHEMES.segment(s), (g) => g.segment);
-  if (graphemes.length <= maxLength) return s;
-  return `${graphemes.slice(0, maxLength - 1).join('').trimEnd()}…`;
+  const visible = firstCharacters(s, maxLength + 1);
+  if (visible.length <= maxLength) return s;
+  return `${visible.slice(0, maxLength - 1).join('').trimEnd()}…`;
+}
+
+/**
+ * The first `count` visible characters of `s`: a simplified grapheme segmentation that never splits
+ * a surrogate pair, an accent from its letter or an emoji sequence. (Node 20's Intl.Segmenter takes
+ * quadratic time, which a long text would turn into a stall.)
+ */
+function firstCharacters(s: string, count: number): string[] {
+  const out: string[] = [];
+  let joinNext = false;
+  let flags = 0;
+  for (const cp of s) {
+    const code = cp.codePointAt(0) ?? 0;
+    const flag = code >= 0x1f1e6 && code <= 0x1f1ff;
+    const joins = out.length > 0 && (joinNext || extendsPrevious(cp, code) || (flag && flags % 2 === 1));
+    if (!joins && out.length === count) break;
+    if (joins) out[out.length - 1] += cp;
+    else out.push(cp);
+    joinNext = code === 0x200d;
+    flags = flag ? flags + 1 : 0;
+  }
+  return out;
+}
+
+/** Combining marks, the zero-width joiner, variation selectors, skin tones and emoji tags join the character before them. */
+function extendsPrevious(cp: string, code: number): boolean {
+  return (
+    MARK.test(cp) ||
+    code === 0x200d ||
+    (code >= 0xfe00 && code <= 0xfe0f) ||
+    (code >= 0x1f3fb && code <= 0x1f3ff) ||
+    (code >= 0xe0020 && code <= 0xe007f) ||
+    (code >= 0xe0100 && code <= 0xe01ef)
+  );
 }

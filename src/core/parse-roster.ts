@@ -1,9 +1,11 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { DEFAULT_ROLES } from './default-roles.js';
 import { DEFAULT_GEARING, issueMessage, rosterFileSchema } from './roster-schema.js';
 import type { RosterFile } from './roster-schema.js';
 import type { Person, Role, Roster, Team, TeamKind } from './roster.js';
+import { formatPath, nodeOffset } from './yaml-location.js';
+import type { Path } from './yaml-location.js';
 
 /**
  * Reading `.trellis/roster.yml`: YAML syntax, then every field (zod), then the cross references.
@@ -19,7 +21,6 @@ export type RosterResult = { ok: true; roster: Roster } | { ok: false; errors: R
 
 const TEAM_KINDS = ['sre', 'delivery', 'scalability', 'other'] as const satisfies readonly TeamKind[];
 
-type Path = ReadonlyArray<string | number>;
 type Located = { path: Path; message: string; onKey?: boolean };
 
 // Field names people carry over from the Roster type or other tools.
@@ -207,56 +208,13 @@ function mergeGearing(given: RosterFile['gearing']): Partial<Record<TeamKind, nu
 
 function locate(doc: Document, found: Located, file: string, at: (offset: number) => Pick<RosterError, 'line' | 'column'>): RosterError {
   const path = formatPath(found.path);
-  const range = nodeRange(doc, found.path, found.onKey ?? false);
+  const range = nodeOffset(doc, found.path, found.onKey ?? false);
   const message = found.path.length === 0 && found.message.startsWith('must') ? `the roster ${found.message}` : found.message;
   return { file, ...(range === null ? { line: null, column: null } : at(range)), path, message };
 }
 
-/** Start offset of the node at `path`, or of its nearest ancestor present in the file. */
-function nodeRange(doc: Document, path: Path, onKey: boolean): number | null {
-  let node: unknown = doc.contents;
-  let start = rangeStart(node);
-  for (const [n, part] of path.entries()) {
-    let next: unknown;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
-      if (!pair) break;
-      const last = n === path.length - 1;
-      // An empty value (`manager:`) has no place of its own; its key does.
-      next = (last && onKey) || pair.value === null ? pair.key : pair.value;
-      if (rangeStart(next) === null) next = pair.key;
-    } else if (isSeq(node) && typeof part === 'number') {
-      next = node.items[part];
-    }
-    const nextStart = rangeStart(next);
-    if (nextStart === null) break;
-    node = next;
-    start = nextStart;
-  }
-  return start;
-}
-
-function rangeStart(node: unknown): number | null {
-  if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
-    const start: unknown = node.range[0];
-    return typeof start === 'number' ? start : null;
-  }
-  return null;
-}
-
 function pathPart(part: PropertyKey): string | number {
   return typeof part === 'number' ? part : String(part);
-}
-
-/** `people[2].manager`, `roles.site-reliability-engineer.title`, `roles["a b"]`. */
-function formatPath(path: Path): string {
-  return path
-    .map((part, i) => {
-      if (typeof part === 'number') return `[${part}]`;
-      if (/^[A-Za-z0-9_-]+$/.test(part)) return i === 0 ? part : `.${part}`;
-      return `[${JSON.stringify(part)}]`;
-    })
-    .join('');
 }
 
 function sortErrors(errors: RosterError[]): RosterError[] {

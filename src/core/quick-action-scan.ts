@@ -7,8 +7,10 @@
  * fences" rule would be fooled by the inline-code region. The expression itself backtracks badly on
  * long texts, hence the scan.
  *
- * Two deliberate widenings make it find more, never fewer, commands than GitLab: any word counts as a
- * command name (GitLab adds commands and aliases over time), and spaces may precede the `/`.
+ * Deliberate widenings make it find more, never fewer, commands than GitLab: any word counts as a
+ * command name (GitLab adds commands and aliases over time), spaces may precede the `/`, and a
+ * command on the last line may end in whitespace (GitLab wants a newline after it then, which a
+ * trimmed body would lose).
  */
 
 /** A command line: `/word`, then nothing, whitespace, or a space and arguments. */

@@ -58,6 +58,17 @@ describe('the local API budget', () => {
     expect(budget.waitedMs()).toBeGreaterThan(0);
   });
 
+  it('pauses one creation class without holding other calls', async () => {
+    const time = fakeTime();
+    const budget = createLocalBudget({ api: 0, issue_create: 0, note_create: 0 }, time);
+    await budget.pauseUntil(time.clock() + 60_000, 'issue_create');
+    await budget.take('api');
+    await budget.take('note_create');
+    expect(budget.waitedMs()).toBe(0);
+    await budget.take('issue_create');
+    expect(budget.waitedMs()).toBe(60_000);
+  });
+
   it('has an unlimited variant that never waits', async () => {
     await unlimitedBudget.pauseUntil(Date.now() + 60_000);
     await unlimitedBudget.take('issue_create');

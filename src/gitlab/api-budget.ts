@@ -18,8 +18,11 @@ export const gitlabComLimits: BudgetLimits = { api: 2_000, issue_create: 200, no
 export interface ApiBudget {
   /** Waits for a token of `cls` and, for a creation class, of `api` too (taken together, atomically). */
   take(cls: BudgetClass): Promise<void>;
-  /** No token is handed out before `epochMs` (an earlier pause never shortens a later one). */
-  pauseUntil(epochMs: number): Promise<void>;
+  /**
+   * No token of `cls` is handed out before `epochMs`; pausing `api` (the default) holds every call,
+   * pausing a creation class holds only those creations. A pause is never shortened.
+   */
+  pauseUntil(epochMs: number, cls?: BudgetClass): Promise<void>;
   /** Milliseconds this holder has spent waiting in `take`, for metrics and benchmarks. */
   waitedMs(): number;
 }
@@ -68,11 +71,12 @@ export function createLocalBudget(limits: BudgetLimits, opts: { clock?: () => nu
   const clock = opts.clock ?? (() => Date.now());
   const wait = opts.sleep ?? sleep;
   const tat = new Map<BudgetClass, number>();
-  let pausedUntil = 0;
+  const pausedUntil = new Map<BudgetClass, number>();
   let waited = 0;
   function tryTake(cls: BudgetClass): number {
     const now = clock();
-    if (pausedUntil > now) return pausedUntil - now;
+    const pause = Math.max(0, ...classesFor(cls).map((c) => pausedUntil.get(c) ?? 0));
+    if (pause > now) return pause - now;
     const paced = classesFor(cls).flatMap((c) => {
       const pace = paceFor(limits[c]);
       return pace ? [{ c, pace, at: Math.max(tat.get(c) ?? 0, now) }] : [];
@@ -90,8 +94,8 @@ export function createLocalBudget(limits: BudgetLimits, opts: { clock?: () => nu
         await wait(slice);
       }
     },
-    pauseUntil(epochMs) {
-      pausedUntil = Math.max(pausedUntil, epochMs);
+    pauseUntil(epochMs, cls = 'api') {
+      pausedUntil.set(cls, Math.max(pausedUntil.get(cls) ?? 0, epochMs));
       return Promise.resolve();
     },
     waitedMs: () => waited,
@@ -102,25 +106,30 @@ export function createLocalBudget(limits: BudgetLimits, opts: { clock?: () => nu
  * Atomically: if paused, the wait until the pause ends; else if any class is ahead of its pace, the
  * longest wait; else advance every class and return 0. Time is Redis's (TIME), so processes on hosts
  * with skewed clocks still share one schedule.
- * KEYS[1] pause key, KEYS[2..] class keys; ARGV interval and tolerance per class key.
+ * KEYS[1..ARGV[1]] pause keys, then one GCRA key per paced class; ARGV[2..] interval and tolerance
+ * per GCRA key.
  */
 const TAKE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local pause = tonumber(redis.call('GET', KEYS[1]) or '0')
-if pause > now then return pause - now end
+local pauses = tonumber(ARGV[1])
 local wait = 0
+for i = 1, pauses do
+  local pause = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if pause - now > wait then wait = pause - now end
+end
+if wait > 0 then return wait end
 local nexttat = {}
-for i = 2, #KEYS do
-  local interval = tonumber(ARGV[(i - 2) * 2 + 1])
-  local tolerance = tonumber(ARGV[(i - 2) * 2 + 2])
+for i = pauses + 1, #KEYS do
+  local interval = tonumber(ARGV[(i - pauses - 1) * 2 + 2])
+  local tolerance = tonumber(ARGV[(i - pauses - 1) * 2 + 3])
   local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
   if tat < now then tat = now end
   if tat - tolerance - now > wait then wait = tat - tolerance - now end
   nexttat[i] = tat + interval
 end
 if wait > 0 then return wait end
-for i = 2, #KEYS do
+for i = pauses + 1, #KEYS do
   redis.call('SET', KEYS[i], nexttat[i], 'PX', nexttat[i] - now + 1000)
 end
 return 0
@@ -146,7 +155,7 @@ export interface RedisBudgetOptions {
 
 /** The budget shared by every process through Redis (GCRA per class plus a shared 429 pause). */
 export function createRedisBudget(redis: Redis, opts: RedisBudgetOptions): ApiBudget {
-  const pauseKey = `${opts.prefix}:pause`;
+  const pauseKey = (cls: BudgetClass): string => `${opts.prefix}:pause:${cls}`;
   let waited = 0;
   async function run(script: string, keys: string[], args: Array<string | number>): Promise<number> {
     try {
@@ -157,8 +166,8 @@ export function createRedisBudget(redis: Redis, opts: RedisBudgetOptions): ApiBu
     }
   }
   function takeArgs(cls: BudgetClass): { keys: string[]; args: number[] } {
-    const keys = [pauseKey];
-    const args: number[] = [];
+    const keys = classesFor(cls).map(pauseKey);
+    const args: number[] = [keys.length];
     for (const c of classesFor(cls)) {
       const pace = paceFor(opts.limits[c]);
       if (!pace) continue;
@@ -177,11 +186,11 @@ export function createRedisBudget(redis: Redis, opts: RedisBudgetOptions): ApiBu
         await sleep(slice);
       }
     },
-    async pauseUntil(epochMs) {
+    async pauseUntil(epochMs, cls = 'api') {
       const ms = Math.ceil(epochMs - Date.now());
       if (ms <= 0) return;
-      opts.log?.warn({ pauseMs: ms }, 'GitLab API budget paused after a rate limit');
-      await run(PAUSE_SCRIPT, [pauseKey], [ms]);
+      opts.log?.warn({ cls, pauseMs: ms }, 'GitLab API budget paused after a rate limit');
+      await run(PAUSE_SCRIPT, [pauseKey(cls)], [ms]);
     },
     waitedMs: () => waited,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetClass, decamelize, formatQuery } from './gitlab-http.js';
+import { budgetClass, decamelize, formatQuery, pauseScope } from './gitlab-http.js';
 
 describe('the HTTP layer under gitbeaker', () => {
   it('encodes queries the way GitLab reads them', () => {
@@ -25,5 +25,12 @@ describe('the HTTP layer under gitbeaker', () => {
     ['POST', 'projects/7/issues/3/links', 'api'],
   ])('%s %s counts against %s', (method, route, cls) => {
     expect(budgetClass(method, route)).toBe(cls);
+  });
+
+  it('pauses everything for the general throttle, only the creation class for a creation limit', () => {
+    expect(pauseScope('issue_create', { 'ratelimit-name': 'issues_create' })).toBe('issue_create');
+    expect(pauseScope('issue_create', {})).toBe('issue_create');
+    expect(pauseScope('issue_create', { 'ratelimit-name': 'throttle_authenticated_api' })).toBe('api');
+    expect(pauseScope('api', { 'ratelimit-name': 'notes_create' })).toBe('api');
   });
 });

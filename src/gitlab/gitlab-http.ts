@@ -97,7 +97,7 @@ async function request<T>(opts: HttpRequesterOptions, service: ServiceOptions, m
       if (response.status === 429) {
         // Everyone sharing the budget stops, not just this call: GitLab counts per user, not per worker.
         const waitMs = retryAfterFrom(responseHeaders);
-        if (waitMs !== undefined) await opts.budget.pauseUntil(Date.now() + waitMs);
+        if (waitMs !== undefined) await pauseBudget(opts, pauseScope(cls, responseHeaders), Date.now() + waitMs);
       } else if (error instanceof TransientError && method === 'POST') {
         throw ambiguous(error, method, route);
       }
@@ -120,6 +120,25 @@ async function request<T>(opts: HttpRequesterOptions, service: ServiceOptions, m
  */
 function ambiguous(cause: TransientError, method: string, route: string): TransientError {
   return new TransientError('gitlab_ambiguous_write', `GitLab may or may not have applied ${method} ${route}: ${cause.message}`, { ...cause.details, method, route }, { cause });
+}
+
+/**
+ * What a 429 pauses: GitLab's general throttle (Rack::Attack, `RateLimit-Name: throttle_...`) stops
+ * every call, while the creation limits stop only creations of that kind, so reads and label
+ * changes carry on during a checkpoint fan-out that hit the issue-creation limit.
+ */
+export function pauseScope(cls: BudgetClass, headers: Readonly<Record<string, string>>): BudgetClass {
+  if (cls === 'api' || (headers['ratelimit-name'] ?? '').startsWith('throttle_')) return 'api';
+  return cls;
+}
+
+async function pauseBudget(opts: HttpRequesterOptions, cls: BudgetClass, untilMs: number): Promise<void> {
+  try {
+    await opts.budget.pauseUntil(untilMs, cls);
+  } catch (err) {
+    // The 429 is what the caller must hear about; a budget that cannot be paused only costs more 429s.
+    opts.log.warn({ err, cls }, 'could not pause the GitLab API budget');
+  }
 }
 
 /** Issue and note creations have their own GitLab limits on top of the general API one. */

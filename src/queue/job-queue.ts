@@ -16,8 +16,8 @@ export interface JobQueue {
   add(name: string, data: Record<string, unknown>, opts?: { id?: string; delayMs?: number }): Promise<void>;
   /** Many jobs in one round trip. */
   addBulk(jobs: ReadonlyArray<{ name: string; data: Record<string, unknown>; id?: string }>): Promise<void>;
-  /** Installs or updates a cron schedule (BullMQ job scheduler) in a time zone. */
-  schedule(schedulerId: string, cron: string, tz: string, name: string, data?: Record<string, unknown>): Promise<void>;
+  /** Makes the installed cron schedules (BullMQ job schedulers) exactly these: upserts each, removes the rest. */
+  syncSchedules(schedules: ReadonlyArray<{ id: string; cron: string; tz: string; job: string; data?: Record<string, unknown> }>): Promise<void>;
   readonly queue: Queue<JobData>;
   close(): Promise<void>;
 }
@@ -41,8 +41,14 @@ export function createJobQueue(connection: Redis, prefix: string): JobQueue {
     async addBulk(jobs) {
       await queue.addBulk(jobs.map((j) => ({ name: j.name, data: { name: j.name, data: j.data }, opts: { ...JOB_OPTIONS, ...(j.id ? { jobId: j.id } : {}) } })));
     },
-    async schedule(schedulerId, cron, tz, name, data = {}) {
-      await queue.upsertJobScheduler(schedulerId, { pattern: cron, tz }, { name, data: { name, data }, opts: JOB_OPTIONS });
+    async syncSchedules(schedules) {
+      const wanted = new Set(schedules.map((s) => s.id));
+      for (const s of schedules) {
+        await queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: s.tz }, { name: s.job, data: { name: s.job, data: s.data ?? {} }, opts: JOB_OPTIONS });
+      }
+      for (const existing of await queue.getJobSchedulers(0, -1)) {
+        if (existing.key && !wanted.has(existing.key)) await queue.removeJobScheduler(existing.key);
+      }
     },
     async close() {
       await queue.close();

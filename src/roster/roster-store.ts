@@ -19,6 +19,8 @@ export interface RosterStore {
   current(): Promise<Roster>;
   /** Reads the roster again; a valid one replaces the current one, an invalid one never does. */
   reload(): Promise<RosterLoad>;
+  /** Calls `listener` after every load of a valid roster (schedules follow its time zone and fiscal year). */
+  onValid(listener: (roster: Roster) => Promise<void> | void): void;
 }
 
 export interface RosterStoreOptions {
@@ -41,6 +43,7 @@ export function createRosterStore(opts: RosterStoreOptions): RosterStore {
   const lastValidKey = `${opts.prefix ?? '{trellis}'}:roster:last-valid`;
   let current: { roster: Roster; at: number } | undefined;
   let inflight: Promise<RosterLoad> | undefined;
+  const listeners: Array<(roster: Roster) => Promise<void> | void> = [];
 
   async function read(): Promise<{ text: string; source: string } | null> {
     if (opts.file) return { text: await readFile(opts.file, 'utf8'), source: opts.file };
@@ -62,6 +65,9 @@ export function createRosterStore(opts: RosterStoreOptions): RosterStore {
     }
     current = { roster: result.roster, at: now() };
     if (opts.redis) await opts.redis.set(lastValidKey, JSON.stringify({ text: got.text, source: got.source })).catch(() => undefined);
+    for (const listener of listeners) {
+      await Promise.resolve(listener(result.roster)).catch((err: unknown) => opts.log.warn({ err }, 'roster listener failed'));
+    }
     return { ok: true, roster: result.roster, source: got.source };
   }
 
@@ -74,6 +80,9 @@ export function createRosterStore(opts: RosterStoreOptions): RosterStore {
   }
 
   const store: RosterStore = {
+    onValid(listener) {
+      listeners.push(listener);
+    },
     reload() {
       inflight ??= load().finally(() => {
         inflight = undefined;

@@ -105,6 +105,9 @@ export function buildSimServer(ctx: SimContext, control: SimControl, opts: { log
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
+    // GitLab (Grape) sends a bare `application/json`; python-gitlab compares the header exactly.
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('Content-Type', 'application/json');
     const after = stateOf(req).faultAfter;
     if (after === null || reply.statusCode >= 400) return payload;
     const f = faultBody(after);

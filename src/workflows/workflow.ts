@@ -11,6 +11,21 @@ export interface Templates {
   render(name: string, data: object): string;
 }
 
+/** Puts work on the `jobs` queue; a job with an `id` already queued or running is not added again. */
+export interface JobSink {
+  add(name: string, data: Record<string, unknown>, opts?: { id?: string; delayMs?: number }): Promise<void>;
+  addBulk(jobs: ReadonlyArray<{ name: string; data: Record<string, unknown>; id?: string }>): Promise<void>;
+}
+
+/** A recurring job: `job` (`workflow:name`) runs on `cron` in time zone `tz`. */
+export interface Schedule {
+  readonly id: string;
+  readonly cron: string;
+  readonly tz: string;
+  readonly job: string;
+  readonly data?: Record<string, unknown>;
+}
+
 /** Everything a workflow handler may use; built once per process in main.ts. */
 export interface WorkflowContext {
   readonly config: Config;
@@ -24,6 +39,8 @@ export interface WorkflowContext {
   bot(): Promise<User>;
   now(): Date;
   readonly log: Log;
+  /** The `jobs` queue, for fan-outs: one job per report, keyed so re-running adds nothing twice. */
+  readonly jobs: JobSink;
 }
 
 /**
@@ -34,4 +51,6 @@ export interface Workflow {
   readonly name: string;
   onEvent?(event: TrellisEvent, ctx: WorkflowContext): Promise<void>;
   readonly jobs?: Readonly<Record<string, (data: Record<string, unknown>, ctx: WorkflowContext) => Promise<void>>>;
+  /** Recurring jobs, derived from the roster (its time zone, fiscal year) and config; installed at start and whenever the roster changes. */
+  schedules?(roster: Roster, config: Config): Schedule[];
 }

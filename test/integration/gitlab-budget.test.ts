@@ -86,8 +86,19 @@ describe('the shared GitLab API budget (Redis)', () => {
     const [a, b] = [createRedisBudget(redisA, { prefix, limits: unlimited }), createRedisBudget(redisB, { prefix, limits: unlimited })];
     await a.pauseUntil(Date.now() + 400);
     await a.pauseUntil(Date.now() + 50);
-    expect(await redisA.pttl(`${prefix}:pause`)).toBeGreaterThan(300);
+    expect(await redisA.pttl(`${prefix}:pause:api`)).toBeGreaterThan(300);
     await b.take('api');
+    expect(b.waitedMs()).toBeGreaterThan(0);
+  });
+
+  it('holds only creations of a kind when that creation limit was hit', async () => {
+    const prefix = freshPrefix();
+    const [a, b] = [createRedisBudget(redisA, { prefix, limits: unlimited }), createRedisBudget(redisB, { prefix, limits: unlimited })];
+    await a.pauseUntil(Date.now() + 300, 'issue_create');
+    await b.take('api');
+    await b.take('note_create');
+    expect(b.waitedMs()).toBe(0);
+    await b.take('issue_create');
     expect(b.waitedMs()).toBeGreaterThan(0);
   });
 

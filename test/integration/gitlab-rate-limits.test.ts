@@ -93,7 +93,7 @@ describe('GitLab rate limits and the shared budget', () => {
     expect(sim.requests().total).toBe(before + 1);
     expect(sim.requests().rateLimited).toBe(1);
     // Every process sharing the budget is paused until GitLab's Retry-After.
-    const pttl = await redis.pttl(`${prefix}:pause`);
+    const pttl = await redis.pttl(`${prefix}:pause:api`);
     expect(pttl).toBeGreaterThan(retryAfterMs - 2_000);
 
     const held = second.getIssue(1).then(() => 'done' as const);
@@ -103,7 +103,7 @@ describe('GitLab rate limits and the shared budget', () => {
 
     // Lift the limit and the pause: the held worker proceeds without having hammered GitLab.
     sim.setLimits({ api_per_minute: 0, issue_create_per_minute: 0, note_create_per_minute: 0 });
-    await redis.del(`${prefix}:pause`);
+    await redis.del(`${prefix}:pause:api`);
     expect(await held).toBe('done');
     expect(sim.requests().rateLimited).toBe(1);
   });
@@ -126,16 +126,21 @@ describe('GitLab rate limits and the shared budget', () => {
     expect(sim.requests().byRoute['GET /projects/:id/issues/:issue_iid']).toBe(3);
   });
 
-  it('reports a 429 on a creation as rate limited, not ambiguous: GitLab refused it before doing anything', async () => {
+  it('reports a 429 on a creation as rate limited, not ambiguous, and pauses only creations', async () => {
     const made = await simWithGateway();
     sim = made.sim;
-    const gw = made.gateway({ maxRetryAfterMs: 0 });
+    const prefix = freshPrefix();
+    const gw = made.gateway({ maxRetryAfterMs: 0, budget: createRedisBudget(redis, { prefix, limits: noLimits }) });
     await gw.project();
     sim.setLimits({ api_per_minute: 0, issue_create_per_minute: 1, note_create_per_minute: 0 });
-    await gw.createIssue(draft());
+    const first = await gw.createIssue(draft());
     const err: unknown = await gw.createIssue(draft()).then(() => null, (e: unknown) => e);
-    // Not ambiguous: a 429 means nothing was written, so the job may simply run again later.
+    // Not ambiguous: a 429 means GitLab wrote nothing, so the job may simply run again later.
     expect(err).toMatchObject({ code: 'gitlab_rate_limited', retryAfterMs: 60_000 });
     expect(sim.requests().byClass.issue_create).toBe(2);
+    expect(await redis.pttl(`${prefix}:pause:issue_create`)).toBeGreaterThan(50_000);
+    expect(await redis.exists(`${prefix}:pause:api`)).toBe(0);
+    // Everything but issue creation carries on.
+    expect((await gw.updateIssue(first.iid, { addLabels: ['checkpoint::planning'] })).labels).toContain('checkpoint::planning');
   });
 });

@@ -73,6 +73,28 @@ describe('GitLab failures through the gitbeaker adapter', () => {
     expect(sim.requests().byRoute[routes.getIssue]).toBe(3);
   });
 
+  it('retries a read that timed out, and returns the issue', async () => {
+    const { sim, gateway } = await start();
+    const gw = gateway({ fetchTimeoutMs: 100 });
+    const issue = await gw.createIssue(draft());
+    sim.setFaults({ latency_ms: 400 });
+    const pending = gw.getIssue(issue.iid);
+    await until(() => (sim.requests().byRoute[routes.getIssue] ?? 0) >= 1);
+    sim.setFaults({ latency_ms: 0 });
+    expect((await pending)?.iid).toBe(issue.iid);
+    expect(sim.requests().byRoute[routes.getIssue]).toBe(2);
+  });
+
+  it('reports a creation that timed out as ambiguous, without sending it again', async () => {
+    const { sim, gateway } = await start();
+    const gw = gateway({ fetchTimeoutMs: 100 });
+    await gw.project();
+    sim.setFaults({ latency_ms: 400 });
+    // GitLab may still create it after we stopped waiting: only a find-by-marker can tell.
+    await expect(gw.createIssue(draft())).rejects.toMatchObject({ code: 'gitlab_ambiguous_write', details: { timedOut: true } });
+    expect(sim.requests().byRoute[routes.postIssue]).toBe(1);
+  });
+
   it.each([
     ['creating an issue', routes.postIssue, (gw: GitLabGateway) => gw.createIssue(draft())],
     ['creating a note', routes.postNote, (gw: GitLabGateway) => gw.createNote(1, 'Status: in progress')],

@@ -20,12 +20,20 @@ function hostileText(seed: number, pieces = 12): string {
   const parts = ['/close', '  /label ~x', '/CLOSE', '@all', '@here', '@alice', '@group/sub', 'bob@example.com', '<script>', '</details>',
     '<!-- trellis:checkpoint:FY27-Q4/alice -->', '```', '~~~', '`', '>>>', '> ', '\n', '\r\n', '\r', '\u2028', '  ', '\t', '{{x}}',
     '[a](http://e)', '![i](http://e/p.png)', '#12', '~bug', '%M', '!3', '$4', '&5', '*', '_', '|', '\\', '- ', '1. ', '=', 'é', '👩‍👩‍👧', 'text'];
-  let state = seed;
-  const next = (): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state;
+  const pick = seeded(seed);
+  return Array.from({ length: pieces }, () => parts[pick(parts.length)]).join('');
+}
+
+/** A small seeded generator (mulberry32): the same texts on every run. */
+function seeded(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
   };
-  return Array.from({ length: pieces }, () => parts[next() % parts.length]).join('');
 }
 
 describe('inlineText: user text on one line of Trellis Markdown', () => {
@@ -40,7 +48,7 @@ describe('inlineText: user text on one line of Trellis Markdown', () => {
     ['a script tag', '<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
     ['an image with onerror', '<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
     ['a details block', '<details><summary>x</summary></details>', '&lt;details&gt;&lt;summary&gt;x&lt;/summary&gt;&lt;/details&gt;'],
-    ['a forged Trellis marker', '<!-- trellis:status:1 -->', '&lt;!-- trellis:status:1 --&gt;'],
+    ['a forged Trellis marker', '<!-- trellis:status:1 -->', '&lt;\\!-- trellis:status:1 --&gt;'],
     ['an entity', 'a &amp; b', 'a &amp;amp; b'],
     ['Handlebars syntax', '{{#each x}}{{/each}}', '\\{\\{\\#each x\\}\\}\\{\\{/each\\}\\}'],
     ['a Markdown link', '[click](https://evil.example)', '\\[click\\](https://evil.example)'],
@@ -68,6 +76,8 @@ describe('inlineText: user text on one line of Trellis Markdown', () => {
     ['emoji, counted as one character each', '👩‍👩‍👧👩‍👩‍👧👩‍👩‍👧👩‍👩‍👧', 3, '👩‍👩‍👧👩‍👩‍👧…'],
     ['a word before a space', 'ab cd', 4, 'ab…'],
     ['escapes, counted before escaping', '****', 3, '\\*\\*…'],
+    ['flags, two letters each', '🇩🇪🇫🇷🇮🇹', 2, '🇩🇪…'],
+    ['accents written as combining marks', 'e\u0301e\u0301e\u0301', 2, 'e\u0301…'],
   ])('truncates %s with an ellipsis', (_, input, max, expected) => {
     expect(inlineText(input, max)).toBe(expected);
   });
@@ -83,12 +93,15 @@ describe('inlineText: user text on one line of Trellis Markdown', () => {
     expect(Array.from(out.replace(/\\/g, '')).length).toBeLessThanOrEqual(200);
   });
 
-  it.each(Array.from({ length: 200 }, (_, i) => i + 1))('leaves nothing live in hostile text #%i', (seed) => {
-    const out = inlineText(hostileText(seed));
-    expect(out).not.toMatch(/[\n\r\u2028\u2029<>]/);
-    expect(out).not.toMatch(LIVE_MENTION);
-    expect(out.startsWith('/')).toBe(false);
-    expect(containsQuickAction(`Reason:\n${out}\n`)).toBe(false);
+  it('leaves nothing live in 500 hostile texts', () => {
+    for (let seed = 1; seed <= 500; seed += 1) {
+      const out = inlineText(hostileText(seed));
+      const why = `seed ${seed}: ${JSON.stringify(out)}`;
+      expect(out, why).not.toMatch(/[\n\r\u2028\u2029<>]/);
+      expect(out, why).not.toMatch(LIVE_MENTION);
+      expect(out.startsWith('/'), why).toBe(false);
+      expect(containsQuickAction(`Reason:\n${out}\n`), why).toBe(false);
+    }
   });
 });
 
@@ -122,12 +135,15 @@ describe('quoteBlock: multi-line user text as a quote', () => {
     expect(quoteBlock(input)).toBe('');
   });
 
-  it.each(Array.from({ length: 200 }, (_, i) => i + 1))('leaves nothing live in hostile text #%i', (seed) => {
-    const out = quoteBlock(hostileText(seed, 30));
-    expect(out.split('\n').every((l) => l === '' || l.startsWith('>'))).toBe(true);
-    expect(out).not.toMatch(LIVE_MENTION);
-    expect(out).not.toMatch(/[<\r\u2028]/);
-    expect(containsQuickAction(`Notes:\n\n${out}\n`)).toBe(false);
+  it('leaves nothing live in 500 hostile texts', () => {
+    for (let seed = 1; seed <= 500; seed += 1) {
+      const out = quoteBlock(hostileText(seed, 30));
+      const why = `seed ${seed}: ${JSON.stringify(out)}`;
+      expect(out.split('\n').every((l) => l === '' || l.startsWith('>')), why).toBe(true);
+      expect(out, why).not.toMatch(LIVE_MENTION);
+      expect(out, why).not.toMatch(/[<\r\u2028]/);
+      expect(containsQuickAction(`Notes:\n\n${out}\n`), why).toBe(false);
+    }
   });
 });
 
@@ -187,10 +203,12 @@ describe('neutraliseQuickActions', () => {
     expect(neutraliseQuickActions(text)).toBe(text);
   });
 
-  it.each(Array.from({ length: 300 }, (_, i) => i + 1))('leaves no command in hostile text #%i', (seed) => {
-    const text = hostileText(seed, 25);
-    const out = neutraliseQuickActions(text);
-    expect(containsQuickAction(out)).toBe(false);
-    expect(out.replaceAll(ZWSP, '')).toBe(containsQuickAction(text) ? text.replace(/\r/g, '') : text);
+  it('leaves no command in 500 hostile texts, and nothing else changed', () => {
+    for (let seed = 1; seed <= 500; seed += 1) {
+      const text = hostileText(seed, 25);
+      const out = neutraliseQuickActions(text);
+      expect(containsQuickAction(out), `seed ${seed}: ${JSON.stringify(out)}`).toBe(false);
+      expect(out.replaceAll(ZWSP, '')).toBe(containsQuickAction(text) ? text.replace(/\r/g, '') : text);
+    }
   });
 });

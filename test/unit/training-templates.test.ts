@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { containsQuickAction } from '../../src/core/markdown-safety.js';
 import { findMarkers, renderMarker } from '../../src/core/markers.js';
 import { parseChecklist } from '../../src/core/parse-checklist.js';
-import { identifyModule, learnerFromTitle, learnerMarker, liveModules, nextAttempt, templateLearner, templateMarker } from '../../src/workflows/training/training-module.js';
+import { correctionMarker, identifyModule, learnerFromTitle, learnerMarker, liveModules, nextAttempt, templateLearner, templateMarker } from '../../src/workflows/training/training-module.js';
 import { demoRoster, issue, moduleIssue, modules, moduleTemplates, rawTemplate } from './training-fixtures.js';
 
 describe('the SRE I and SRE II issue templates', () => {
@@ -100,5 +100,22 @@ describe("a learner's modules", () => {
   it('numbers a new attempt past every earlier one, so an abandoned module is never found again by its marker', () => {
     expect(nextAttempt(listed, 'sre-i', 'alice')).toBe(3);
     expect(nextAttempt(listed, 'sre-ii', 'alice')).toBe(1);
+  });
+});
+
+describe('the marker of a correction reply', () => {
+  const at = { updatedAt: '2026-03-09T14:41:05.000Z' };
+
+  it('is the same for a redelivered event (same issue time, same text), so the reply is written once', () => {
+    expect(correctionMarker(at, 'bob set review')).toEqual(correctionMarker({ ...at }, 'bob set review'));
+  });
+
+  it('differs for two corrections within one second (webhook times have whole seconds)', () => {
+    expect(correctionMarker(at, 'bob set review')).not.toEqual(correctionMarker(at, 'alice reopened it'));
+  });
+
+  it('is a valid marker whatever the time looks like', () => {
+    expect(correctionMarker({ updatedAt: '' }, 'x').key).toMatch(/^unknown\.[0-9a-f]{12}$/);
+    expect(correctionMarker({ updatedAt: '2026-03-09 14:41:05 +0200' }, 'x').key).toMatch(/^[0-9TZ]+\.[0-9a-f]{12}$/);
   });
 });

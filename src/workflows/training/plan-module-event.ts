@@ -97,7 +97,7 @@ function plan(decision: ModuleDecision, input: ModuleEventInput, checklist: Chec
     ...(opts.reopen ? [{ kind: 'set-state', issue: target, state: 'opened' } satisfies Action] : []),
     { kind: 'upsert-note', issue: target, marker: statusMarker(kind), body: statusNoteBody({ kind, learner: input.learner, checklist, state: implied, closed, signOff: null, roster, bot }) },
   ];
-  if (opts.reply) actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue), body: opts.reply });
+  if (opts.reply) actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue, opts.reply), body: opts.reply });
   return { kind: 'plan', decision, actions };
 }
 

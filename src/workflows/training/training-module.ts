@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { findMarkers, marker } from '../../core/markers.js';
 import type { Marker } from '../../core/markers.js';
 import { findPerson } from '../../core/roster.js';
@@ -116,12 +117,15 @@ export function templateLearner(issue: Pick<Issue, 'assignees' | 'author'>, rost
 }
 
 /**
- * One reply per state of the issue: a duplicate or late delivery of the same event finds the issue
- * at the same `updated_at` and so the same marker, and the executor writes the reply only once.
+ * The marker of a reply in which Trellis explains a correction. A duplicate or late delivery of the
+ * same event plans the same text for the issue at the same `updated_at`, so the same marker, and the
+ * executor writes the reply once. The text is part of the key because webhook times have whole
+ * seconds: two different corrections within one second must not share a marker.
  */
-export function correctionMarker(issue: Pick<Issue, 'updatedAt'>): Marker {
-  const key = issue.updatedAt.replace(/[^A-Za-z0-9._:-]/g, '-');
-  return marker('correction', key === '' ? 'unknown' : key);
+export function correctionMarker(issue: Pick<Issue, 'updatedAt'>, body: string): Marker {
+  const at = issue.updatedAt.replace(/[^0-9TZ]/g, '');
+  const digest = createHash('sha1').update(`${issue.updatedAt}\n${body}`).digest('hex').slice(0, 12);
+  return marker('correction', `${at || 'unknown'}.${digest}`);
 }
 
 /** A module as a listing of the records project shows it: enough to find a learner's modules. */

@@ -1,0 +1,11 @@
+import { startSimulator } from './src/sim/index.js';
+import { execSync } from 'node:child_process';
+const sim = await startSimulator({ seed: { users: [{ username: 'a', tokens: ['t'] }], projects: [{ path: 'root/p', members: [{ username: 'a', access_level: 40 }] }] } });
+const run = (c: string) => console.log(execSync(c).toString().slice(0, 300));
+run(`curl -s -X POST -H 'PRIVATE-TOKEN: t' -d 'title=form&labels=a,b&assignee_ids[]=2' ${sim.url}/api/v4/projects/1/issues | head -c 300`);
+run(`curl -s -X POST -H 'PRIVATE-TOKEN: t' '${sim.url}/api/v4/projects/1/issues?title=query&labels=q'`);
+run(`curl -s -X PUT -H 'PRIVATE-TOKEN: t' -H 'Content-Type: application/json' ${sim.url}/api/v4/projects/1/issues/1`);
+run(`curl -s -X PUT -H 'PRIVATE-TOKEN: t' -H 'Content-Type: application/json' -d '{bad' ${sim.url}/api/v4/projects/1/issues/1`);
+run(`curl -s -I -H 'PRIVATE-TOKEN: t' ${sim.url}/api/v4/projects/1/issues`);
+run(`curl -s -H 'PRIVATE-TOKEN: t' ${sim.url}/api/v4/nope`);
+await sim.close();

@@ -1,0 +1,145 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BOT, startE2E } from '../helpers/e2e.js';
+import type { E2E } from '../helpers/e2e.js';
+import { botNotes, command, modulesOf, moveCard, replies, stateOf, statusNote, theModule, tick, tickAll } from './training-helpers.js';
+
+let e2e: E2E;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+}, 60_000);
+
+afterEach(() => {
+  e2e.sim.setFaults({ webhook_duplicate_ratio: 0, webhook_reorder: false, webhook_delay_ms: 0 });
+  e2e.setClock(null);
+});
+
+afterAll(async () => {
+  await e2e?.close();
+});
+
+/**
+ * A clock that moves one second per step: GitLab's webhook times have whole seconds, and people do
+ * not edit an issue twice in one second (see the report on same-second reordering).
+ */
+function ticking(startIso: string): () => void {
+  let at = Date.parse(startIso);
+  return () => {
+    at += 1000;
+    e2e.setClock(new Date(at).toISOString());
+  };
+}
+
+const ISSUE_PUT = 'PUT /projects/:id/issues/:issue_iid';
+const NOTE_PUT = 'PUT /projects/:id/issues/:issue_iid/notes/:note_id';
+
+describe('duplicate and out-of-order deliveries', () => {
+  it('with every webhook delivered twice, the whole flow leaves one module, one status note and one reply per act', async () => {
+    e2e.sim.setFaults({ webhook_duplicate_ratio: 1 });
+    const asked = await command(e2e, 'dan', 'start sre-i');
+    let module = await theModule(e2e, 'dan', 'sre-i');
+    for (const n of [2, 3]) {
+      module = await e2e.as('dan').editIssue(module.iid, { description: tick(module.description ?? '', n) });
+      await e2e.settle();
+    }
+    await moveCard(e2e, 'sofia', await e2e.as('dan').issue(module.iid), 'sre-i', 'complete');
+    await e2e.settle();
+    module = await e2e.as('dan').editIssue(module.iid, { description: tickAll(module.description ?? '') });
+    await e2e.settle();
+    await moveCard(e2e, 'dave', module, 'sre-i', 'complete');
+    await e2e.settle();
+    expect(e2e.sim.requests().webhooks.duplicated).toBeGreaterThan(0);
+
+    const done = await e2e.as('dan').issue(module.iid);
+    expect([done.state, stateOf(done, 'sre-i')]).toEqual(['closed', 'sre-i::complete']);
+    expect(await statusNote(e2e, done.iid)).toContain('**Signed off** by Dave Diaz (dave)');
+    expect(await replies(e2e, asked)).toHaveLength(1);
+    const said = await replies(e2e, done.iid);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('sofia moved this module to `sre-i::complete`, but only dave');
+    expect((await botNotes(e2e, done.iid)).filter((n) => n.body.includes('trellis:welcome:'))).toHaveLength(1);
+    const next = await theModule(e2e, 'dan', 'sre-ii');
+    expect(await botNotes(e2e, next.iid)).toHaveLength(2);
+  });
+
+  it('edits delivered out of order leave the labels and the status note as the last checklist says', async () => {
+    const step = ticking('2026-04-01T09:00:00.000Z');
+    step();
+    await command(e2e, 'sofia', 'start sre-i');
+    let module = await theModule(e2e, 'sofia', 'sre-i');
+    e2e.sim.setFaults({ webhook_reorder: true, webhook_delay_ms: 300 });
+    let description = module.description ?? '';
+    for (let i = 0; i < 6; i++) {
+      description = tick(description, 2);
+      await e2e.as('sofia').editIssue(module.iid, { description });
+    }
+    await moveCard(e2e, 'sam', await e2e.as('sofia').issue(module.iid), 'sre-i', 'review');
+    await e2e.settle();
+    module = await e2e.as('sofia').issue(module.iid);
+    expect(stateOf(module, 'sre-i')).toBe('sre-i::in-progress');
+    expect(await statusNote(e2e, module.iid)).toContain('**Required items: 12 of 62**');
+    expect((await replies(e2e, module.iid)).join('\n')).toContain('sam set `sre-i::review`');
+    expect(await modulesOf(e2e, 'sofia', 'sre-i')).toHaveLength(1);
+  });
+});
+
+describe('what progress costs in API calls', () => {
+  it('a module with 100 items ticked one edit at a time: at most one label write and one note edit per tick, nothing for other edits', async () => {
+    const step = ticking('2026-05-01T09:00:00.000Z');
+    step();
+    await command(e2e, 'ian', 'start sre-i');
+    const module = await theModule(e2e, 'ian', 'sre-i');
+    const items = Array.from({ length: 100 }, (_, i) => `- [ ] Item ${i + 1}`);
+    const marker = /<!-- trellis:sre-i:ian -->/.exec(module.description ?? '')?.[0] ?? '';
+    let description = `## Part one\n\n${items.slice(0, 50).join('\n')}\n\n## Part two\n\n${items.slice(50).join('\n')}\n\n${marker}\n`;
+    step();
+    await e2e.as('ian').editIssue(module.iid, { description });
+    await e2e.settle();
+
+    const totals = { labelWrites: 0, noteEdits: 0, other: 0 };
+    for (let i = 0; i < 100; i++) {
+      step();
+      description = tick(description, 1);
+      e2e.sim.resetRequests();
+      await e2e.as('ian').editIssue(module.iid, { description });
+      await e2e.settle();
+      const { [ISSUE_PUT]: issuePuts = 0, [NOTE_PUT]: noteEdits = 0, ...rest } = e2e.sim.requests().byRoute;
+      const labelWrites = issuePuts - 1; // the learner's own edit is one of them
+      expect(labelWrites, `tick ${i + 1}`).toBeLessThanOrEqual(1);
+      expect(noteEdits, `tick ${i + 1}`).toBe(1);
+      expect(rest, `tick ${i + 1}`).toEqual({});
+      totals.labelWrites += labelWrites;
+      totals.noteEdits += noteEdits;
+    }
+    // not-started -> in-progress at the first tick, in-progress -> review at the last.
+    expect(totals).toEqual({ labelWrites: 2, noteEdits: 100, other: 0 });
+
+    step();
+    e2e.sim.resetRequests();
+    await e2e.as('ian').editIssue(module.iid, { description: description.replace('Item 7', 'Item seven') });
+    await e2e.settle();
+    expect(e2e.sim.requests().byRoute).toEqual({ [ISSUE_PUT]: 1 });
+    const after = await e2e.as('ian').issue(module.iid);
+    expect(stateOf(after, 'sre-i')).toBe('sre-i::review');
+    expect(await statusNote(e2e, module.iid)).toContain('**Required items: 100 of 100**');
+  }, 120_000);
+
+  it(`${BOT}'s own writes do not come back as work: a tick costs Trellis its two writes and nothing more`, async () => {
+    const step = ticking('2026-06-01T09:00:00.000Z');
+    step();
+    await command(e2e, 'bob', 'start sre-i');
+    let module = await theModule(e2e, 'bob', 'sre-i');
+    step();
+    module = await e2e.as('bob').editIssue(module.iid, { description: tick(module.description ?? '', 1) });
+    await e2e.settle();
+    step();
+    e2e.sim.resetRequests();
+    await e2e.as('bob').editIssue(module.iid, { description: tickAll(module.description ?? '') });
+    await e2e.settle();
+    const { byRoute, webhooks } = e2e.sim.requests();
+    // The learner's edit, Trellis's label write (to review) and its note edit; the hooks those two
+    // writes fire (or recursion detection blocks) lead to nothing.
+    expect(byRoute).toEqual({ [ISSUE_PUT]: 2, [NOTE_PUT]: 1 });
+    expect(webhooks.delivered + webhooks.recursionBlocked).toBeGreaterThanOrEqual(2);
+  });
+});
