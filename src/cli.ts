@@ -6,6 +6,7 @@ import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
+import { setupCommand } from './commands/setup.js';
 import { validateRosterCommand } from './commands/validate-roster.js';
 
 const program = new Command('trellis')
@@ -66,6 +67,16 @@ program
   .argument('[file]', 'the roster YAML', process.env.TRELLIS_ROSTER_FILE ?? '.trellis/roster.yml')
   .action(async (file: string) => {
     process.exitCode = await validateRosterCommand(file, (l) => console.log(l), (l) => console.error(l));
+  });
+
+program
+  .command('setup')
+  .description("create or update the records project's labels, issue templates and webhook, and check the roster (run again any time: it changes only what differs)")
+  .option('--dry-run', 'print what would change and write nothing', false)
+  .option('--reset-token', 'set the webhook secret again (after rotating WEBHOOK_SECRET)', false)
+  .action(async (o: { dryRun: boolean; resetToken: boolean }) => {
+    const cfg = config();
+    process.exitCode = await setupCommand(cfg, { dryRun: o.dryRun, resetToken: o.resetToken, log: createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), print: (l) => console.log(l) });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -5,7 +5,7 @@ import type { ApiBudget } from './api-budget.js';
 import { createHttpRequesterFn, type HttpRequester } from './gitlab-http.js';
 import { allPages, createIssueParams, editIssueParams, hookParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
 import { parseList, toAccessLevel, toHook, toHookEvent, toIssue, toLabel, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
-import type { GitLabGateway, Issue, Project, User } from './port.js';
+import type { GitLabGateway, Issue, IssueQuery, Project, User } from './port.js';
 import { defaultRetryPolicy } from './retry.js';
 
 /** How to reach GitLab and whose budget to spend. */
@@ -54,8 +54,11 @@ export function createGitbeakerGateway(opts: GitbeakerGatewayOptions): GitLabGat
       maxRetryAfterMs: opts.maxRetryAfterMs ?? defaultRetryPolicy.maxRetryAfterMs,
     },
   });
-  // requesterFn replaces gitbeaker's defaultRequestHandler (retries, limiter); queryTimeout: null
-  // drops its 300 s signal because the requester sets a per-attempt one; rateLimits: {} for clarity.
+  // gitbeaker 43.8 retries (429/502 ten times, `delay(2 ** i * 0.25)`) in @gitbeaker/rest's
+  // defaultRequestHandler, reached only through its preset requesterFn; the preset constructor
+  // merges `{ ...preset, ...config }`, so ours replaces it. Its in-memory rate limiters are built by
+  // requester-utils' createRequesterFn, which ours never calls (rateLimits: {} is belt and braces).
+  // queryTimeout: null drops its 300 s signal: the requester sets one per attempt.
   const api = new Gitlab({ host, token: opts.token, requesterFn, queryTimeout: null, rateLimits: {} });
   // Hook delivery logs have no gitbeaker resource: same requester, same budget and retries.
   const raw = requesterFn({ url: `${host}/api/v4`, headers: {}, authHeaders: { 'private-token': () => Promise.resolve(opts.token) } });
@@ -114,7 +117,7 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
     return body === null ? null : toIssue(body);
   }
 
-  async function* listIssues(query: Parameters<GitLabGateway['listIssues']>[0]): AsyncGenerator<Issue> {
+  async function* listIssues(query: IssueQuery): AsyncGenerator<Issue> {
     const projectId = await pid();
     const params = issueQueryParams(query);
     for await (const item of pages((page) => api.Issues.all({ ...params, projectId, page, perPage: PER_PAGE, showExpanded: true }))) {

@@ -92,11 +92,13 @@ export function parseList<T>(map: (body: unknown) => T, body: unknown, what: str
   return parse(z.array(z.unknown()), body, what).map(map);
 }
 
+/** `API::Entities::UserBasic` (or fuller) as a port `User`. */
 export function toUser(body: unknown): User {
   const u = parse(userJson, body, 'user');
   return { id: u.id, username: u.username, name: u.name ?? u.username, state: u.state ?? 'active' };
 }
 
+/** An issue entity as a port `Issue`: labels as titles, assignees and author as usernames. */
 export function toIssue(body: unknown): Issue {
   const i = parse(issueJson, body, 'issue');
   return {
@@ -118,16 +120,19 @@ export function toIssue(body: unknown): Issue {
   };
 }
 
+/** A note entity as a port `Note`. */
 export function toNote(body: unknown): Note {
   const n = parse(noteJson, body, 'note');
   return { id: n.id, body: n.body ?? '', author: n.author.username, system: n.system ?? false, createdAt: n.created_at, updatedAt: n.updated_at ?? n.created_at };
 }
 
+/** A project label as a port `Label`. */
 export function toLabel(body: unknown): Label {
   const l = parse(labelJson, body, 'label');
   return { name: l.name, color: l.color, description: l.description ?? null };
 }
 
+/** A project hook as a port `Hook` (GitLab never returns its secret). */
 export function toHook(body: unknown): Hook {
   const h = parse(hookJson, body, 'hook');
   return {
@@ -143,6 +148,7 @@ export function toHook(body: unknown): Hook {
   };
 }
 
+/** A hook delivery log entry as a port `HookEvent`. */
 export function toHookEvent(body: unknown): HookEvent {
   const e = parse(hookEventJson, body, 'hook event');
   return { id: e.id, status: e.response_status ?? 'unknown', trigger: e.trigger ?? '', createdAt: e.created_at ?? '' };
@@ -158,17 +164,20 @@ export function toProject(body: unknown): { project: Project; accessLevel: numbe
   };
 }
 
+/** A repository file, its base64 content decoded. */
 export function toRepoFile(body: unknown): RepoFile {
   const f = parse(fileJson, body, 'repository file');
   const content = f.encoding === 'base64' ? Buffer.from(f.content, 'base64').toString('utf8') : f.content;
   return { path: f.file_path, content, lastCommitId: f.last_commit_id };
 }
 
+/** A linked issue as `{ projectId, iid }`. */
 export function toLink(body: unknown): { projectId: number; iid: number } {
   const l = parse(linkJson, body, 'issue link');
   return { projectId: l.project_id, iid: l.iid };
 }
 
+/** The access level of a membership. */
 export function toAccessLevel(body: unknown): number {
   return parse(memberJson, body, 'member').access_level;
 }

@@ -61,6 +61,7 @@ export function newCommitId(world: World): string {
   return newId(world).toString(16).padStart(40, '0');
 }
 
+/** A new active user. */
 export function addUser(world: World, username: string, opts: { name?: string; state?: string } = {}): User {
   const user: User = { id: newId(world), username, name: opts.name ?? username, state: opts.state ?? 'active' };
   world.users.set(username.toLowerCase(), user);
@@ -74,6 +75,7 @@ export function botUser(world: World): User {
   return user;
 }
 
+/** A new empty project (the bot a maintainer unless said otherwise). */
 export function addProject(world: World, path: string, opts: { defaultBranch?: string; accessLevel?: number } = {}): ProjectRecord {
   const id = newId(world);
   const record: ProjectRecord = {
@@ -98,6 +100,7 @@ export function findProject(world: World, ref: string | number): ProjectRecord {
   throw new PermanentError('gitlab_not_found', `GitLab has no project ${String(ref)} (404)`, { status: 404 });
 }
 
+/** The issue `iid` of a project, or a not-found error as GitLab would answer. */
 export function findIssue(record: ProjectRecord, iid: number): IssueRecord {
   const found = record.issues.get(iid);
   if (!found) throw new PermanentError('gitlab_not_found', `GitLab has no issue #${iid} in ${record.project.path} (404)`, { status: 404, iid });

@@ -50,7 +50,7 @@ export interface IssueDraft {
   readonly title: string;
   readonly description: string;
   readonly labels: readonly string[];
-  /** Usernames; unknown users are an error. */
+  /** Usernames; an unknown user is `PermanentError('gitlab_rejected')` and nothing is written. */
   readonly assignees: readonly string[];
   readonly confidential: boolean;
   readonly dueDate?: string | null;
@@ -142,7 +142,9 @@ export interface Project {
 /**
  * GitLab for one project (the records project unless `forProject` chose another). Every method throws
  * `TransientError` for what may pass (429, 5xx, timeouts) and `PermanentError` for what will not;
- * reads of something missing return null instead of throwing.
+ * reads of something missing return null instead of throwing. A write that may or may not have been
+ * applied (a 5xx or timeout after a POST was sent) throws `TransientError('gitlab_ambiguous_write')`
+ * and is never repeated blindly: the job re-runs, and the executor finds by marker before creating.
  */
 export interface GitLabGateway {
   /** The project this gateway acts on. */
@@ -169,6 +171,7 @@ export interface GitLabGateway {
 
   /** Issues linked to this one, in this or another project. */
   listLinks(iid: number): Promise<Array<{ projectId: number; iid: number }>>;
+  /** Linking issues that are already linked is not an error. */
   linkIssues(iid: number, target: { projectId: number; iid: number }): Promise<void>;
 
   /** A file on the default branch (or `ref`), null when absent. */

@@ -20,6 +20,15 @@ interface Job {
   readyAt: number;
 }
 
+/** `push_events_branch_filter` with the default `wildcard` strategy (`*` matches anything). */
+function branchMatches(filter: string, payload: unknown): boolean {
+  if (!filter) return true;
+  const ref = (payload as { ref?: unknown }).ref;
+  const branch = typeof ref === 'string' ? ref.replace(/^refs\/heads\//, '') : '';
+  const re = new RegExp(`^${filter.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(branch);
+}
+
 const MAX_CHAINS = 10_000;
 /** GitLab blocks a chain once this many hooks have fired in it (`COUNT_LIMIT`). */
 const CHAIN_LIMIT = 100;
@@ -119,6 +128,7 @@ export function createHookQueue(): HookQueue {
       if (!c || closed) return;
       for (const hook of project.hooks.values()) {
         if (!FLAG[scope](hook)) continue;
+        if (scope === 'push_hooks' && !branchMatches(hook.pushEventsBranchFilter, payload)) continue;
         let eventUuid = chainIn.header ?? chainIn.perHook.get(hook.id);
         if (!eventUuid) {
           eventUuid = randomUUID();

@@ -192,8 +192,8 @@ function hookChanges(ctx: SimContext, project: SimProject, issue: SimIssue, befo
 
 /**
  * Applies a change as Issues::UpdateService does: a state event first (its own `close`/`reopen`
- * hook), then the other fields, with system notes, label events and one `update` hook when any
- * other field was given, even if nothing ended up different (GitLab then sends empty `changes`).
+ * hook), then the other fields, with system notes, label events and one `update` hook. A given
+ * attribute that keeps its value still saves and fires the hook with empty `changes`.
  */
 export function applyIssueChange(ctx: SimContext, actor: Actor, project: SimProject, issue: SimIssue, change: IssueChange): void {
   if (change.stateEvent) changeState(ctx, actor, project, issue, change.stateEvent);
@@ -221,5 +221,8 @@ export function applyIssueChange(ctx: SimContext, actor: Actor, project: SimProj
     systemNotes(ctx, actor, issue, before);
     labelEvents(ctx, actor, issue, before.labelIds);
   }
-  fireIssueHook(ctx, actor, project, issue, 'update', hookChanges(ctx, project, issue, before));
+  // Label and assignee params that change nothing are dropped before the save (GitLab's
+  // assign_requested_labels/assignees); any other given attribute still saves and fires the hook.
+  const attrGiven = [rest.title, rest.description, rest.confidential, rest.dueDate, rest.discussionLocked].some((v) => v !== undefined);
+  if (changed || attrGiven) fireIssueHook(ctx, actor, project, issue, 'update', hookChanges(ctx, project, issue, before));
 }

@@ -12,7 +12,8 @@ export function paginate<T>(ctx: SimContext, req: FastifyRequest, reply: Fastify
   // An empty list still reports one page, as GitLab's `[total_pages, 1].max`.
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const next = page < totalPages ? String(page + 1) : '';
-  const prev = page > 1 && page <= totalPages + 1 ? String(page - 1) : '';
+  // Kaminari gives no previous page when the requested one is out of range.
+  const prev = page > 1 && page <= totalPages ? String(page - 1) : '';
   const path = req.url.split('?')[0] ?? '';
   const link = (p: number) => {
     const q = new URLSearchParams(query);
@@ -24,13 +25,17 @@ export function paginate<T>(ctx: SimContext, req: FastifyRequest, reply: Fastify
   if (prev) links.push(`${link(page - 1)}; rel="prev"`);
   if (next) links.push(`${link(page + 1)}; rel="next"`);
   links.push(`${link(1)}; rel="first"`);
-  links.push(`${link(totalPages)}; rel="last"`);
+  // Past 10,000 records GitLab stops counting: no X-Total, no X-Total-Pages, no rel="last".
+  const counted = total <= 10_000;
+  if (counted) links.push(`${link(totalPages)}; rel="last"`);
   reply.header('Link', links.join(', '));
   reply.header('X-Next-Page', next);
   reply.header('X-Page', String(page));
   reply.header('X-Per-Page', String(perPage));
   reply.header('X-Prev-Page', prev);
-  reply.header('X-Total', String(total));
-  reply.header('X-Total-Pages', String(totalPages));
+  if (counted) {
+    reply.header('X-Total', String(total));
+    reply.header('X-Total-Pages', String(totalPages));
+  }
   return items.slice((page - 1) * perPage, page * perPage);
 }

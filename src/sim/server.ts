@@ -77,7 +77,8 @@ export function buildSimServer(ctx: SimContext, control: SimControl, opts: { log
     setState(req, state);
     const raw = tokenOf(req);
     const token = raw ? ctx.store.tokens.get(raw) : undefined;
-    const user = token && !token.revoked ? ctx.store.users.get(token.userId) : undefined;
+    const expired = token?.expiresAt ? token.expiresAt < ctx.clock.now().toISOString().slice(0, 10) : false;
+    const user = token && !token.revoked && !expired ? ctx.store.users.get(token.userId) : undefined;
     if (user && user.state === 'active' && token) {
       state.user = user;
       state.token = token;

@@ -1,6 +1,7 @@
 import type { RosterStore } from '../roster/roster-store.js';
 import { commandsWorkflow } from './commands/commands-workflow.js';
 import { configWorkflow } from './config/config-workflow.js';
+import { reportsWorkflow } from './reports/reports-workflow.js';
 import { trainingWorkflow } from './training/training-workflow.js';
 import type { Workflow } from './workflow.js';
 
@@ -10,5 +11,6 @@ export function allWorkflows(deps: { roster: RosterStore }): Workflow[] {
     configWorkflow(deps.roster),
     commandsWorkflow(),
     trainingWorkflow(),
+    reportsWorkflow(),
   ];
 }

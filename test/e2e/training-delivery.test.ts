@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { silentLog } from '../../src/core/log.js';
 import { BOT, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
 import { botNotes, command, modulesOf, moveCard, replies, stateOf, statusNote, theModule, tick, tickAll } from './training-helpers.js';
@@ -10,7 +11,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(() => {
-  e2e.sim.setFaults({ webhook_duplicate_ratio: 0, webhook_reorder: false, webhook_delay_ms: 0 });
+  e2e.sim.setFaults({ webhook_duplicate_ratio: 0, webhook_drop_ratio: 0, webhook_reorder: false, webhook_delay_ms: 0 });
   e2e.setClock(null);
 });
 
@@ -60,6 +61,19 @@ describe('duplicate and out-of-order deliveries', () => {
     expect((await botNotes(e2e, done.iid)).filter((n) => n.body.includes('trellis:welcome:'))).toHaveLength(1);
     const next = await theModule(e2e, 'dan', 'sre-ii');
     expect(await botNotes(e2e, next.iid)).toHaveLength(2);
+
+    // Withdrawing the sign-off and a hand-set label, each delivered twice: one reply each.
+    await e2e.as('dan').editIssue(done.iid, { state_event: 'reopen' });
+    await e2e.settle();
+    await moveCard(e2e, 'dan', await e2e.as('dan').issue(done.iid), 'sre-i', 'not-started');
+    await e2e.settle();
+    const reopened = await e2e.as('dan').issue(done.iid);
+    expect([reopened.state, stateOf(reopened, 'sre-i')]).toEqual(['opened', 'sre-i::review']);
+    const all = await replies(e2e, done.iid);
+    expect(all).toHaveLength(3);
+    expect(all[1]).toContain('dan reopened this module after its sign-off, so the sign-off by Dave Diaz (dave)');
+    expect(all[2]).toContain('dan set `sre-i::not-started`');
+    expect(await modulesOf(e2e, 'dan', 'sre-ii')).toHaveLength(1);
   });
 
   it('edits delivered out of order leave the labels and the status note as the last checklist says', async () => {
@@ -70,9 +84,11 @@ describe('duplicate and out-of-order deliveries', () => {
     e2e.sim.setFaults({ webhook_reorder: true, webhook_delay_ms: 300 });
     let description = module.description ?? '';
     for (let i = 0; i < 6; i++) {
+      step();
       description = tick(description, 2);
       await e2e.as('sofia').editIssue(module.iid, { description });
     }
+    step();
     await moveCard(e2e, 'sam', await e2e.as('sofia').issue(module.iid), 'sre-i', 'review');
     await e2e.settle();
     module = await e2e.as('sofia').issue(module.iid);
@@ -80,6 +96,26 @@ describe('duplicate and out-of-order deliveries', () => {
     expect(await statusNote(e2e, module.iid)).toContain('**Required items: 12 of 62**');
     expect((await replies(e2e, module.iid)).join('\n')).toContain('sam set `sre-i::review`');
     expect(await modulesOf(e2e, 'sofia', 'sre-i')).toHaveLength(1);
+  });
+});
+
+describe('lost deliveries', () => {
+  it('ticks whose webhooks were lost are put right by the reconcile job, which then costs nothing more', async () => {
+    await command(e2e, 'pat', 'start sre-i');
+    const module = await theModule(e2e, 'pat', 'sre-i');
+    e2e.sim.setFaults({ webhook_drop_ratio: 1 });
+    await e2e.as('pat').editIssue(module.iid, { description: tickAll(module.description ?? '') });
+    await e2e.settle();
+    e2e.sim.setFaults({ webhook_drop_ratio: 0 });
+    expect(stateOf(await e2e.as('pat').issue(module.iid), 'sre-i')).toBe('sre-i::not-started');
+
+    await e2e.trellis.dispatcher!.runJob('training:reconcile', {}, silentLog);
+    expect(stateOf(await e2e.as('pat').issue(module.iid), 'sre-i')).toBe('sre-i::review');
+    expect(await statusNote(e2e, module.iid)).toContain('**Ready for sign-off.** @erin');
+
+    e2e.sim.resetRequests();
+    await e2e.trellis.dispatcher!.runJob('training:reconcile', {}, silentLog);
+    expect(e2e.sim.requests().byClass.write).toBe(0);
   });
 });
 

@@ -75,9 +75,9 @@ describe('GitLab failures through the gitbeaker adapter', () => {
 
   it('retries a read that timed out, and returns the issue', async () => {
     const { sim, gateway } = await start();
-    const gw = gateway({ fetchTimeoutMs: 100 });
+    const gw = gateway({ fetchTimeoutMs: 500 });
     const issue = await gw.createIssue(draft());
-    sim.setFaults({ latency_ms: 400 });
+    sim.setFaults({ latency_ms: 2_000 });
     const pending = gw.getIssue(issue.iid);
     await until(() => (sim.requests().byRoute[routes.getIssue] ?? 0) >= 1);
     sim.setFaults({ latency_ms: 0 });
@@ -87,9 +87,9 @@ describe('GitLab failures through the gitbeaker adapter', () => {
 
   it('reports a creation that timed out as ambiguous, without sending it again', async () => {
     const { sim, gateway } = await start();
-    const gw = gateway({ fetchTimeoutMs: 100 });
+    const gw = gateway({ fetchTimeoutMs: 500 });
     await gw.project();
-    sim.setFaults({ latency_ms: 400 });
+    sim.setFaults({ latency_ms: 2_000 });
     // GitLab may still create it after we stopped waiting: only a find-by-marker can tell.
     await expect(gw.createIssue(draft())).rejects.toMatchObject({ code: 'gitlab_ambiguous_write', details: { timedOut: true } });
     expect(sim.requests().byRoute[routes.postIssue]).toBe(1);

@@ -43,8 +43,14 @@ describe('a third-party client: @gitbeaker/rest against the simulator', () => {
     await api.IssueLinks.create(project.id, 1, project.id, 2);
     const links = await api.IssueLinks.all(project.id, 1);
     expect(links.map((l) => l.iid)).toEqual([2]);
+    await api.Commits.create(project.id, 'main', 'sync templates', [
+      { action: 'update', filePath: '.gitlab/issue_templates/Default.md', content: '- [ ] step 2' },
+      { action: 'create', filePath: '.gitlab/issue_templates/Other.md', content: 'other' },
+    ]);
     const file = await api.RepositoryFiles.show(project.id, '.gitlab/issue_templates/Default.md', 'main');
-    expect(Buffer.from(file.content, 'base64').toString()).toBe('- [ ] step');
+    expect(Buffer.from(file.content, 'base64').toString()).toBe('- [ ] step 2');
+    const tree = await api.Repositories.allRepositoryTrees(project.id, { path: '.gitlab/issue_templates' });
+    expect(tree.map((e) => e.name)).toEqual(['Default.md', 'Other.md']);
     await sim.idle();
     // 23 `open`, then the edit: its state event first (`close`), then the label change (`update`).
     const actions = rx.got.filter((r) => r.body.object_kind === 'issue').map((r) => r.body.object_attributes.action);

@@ -74,6 +74,17 @@ describe('simulator: issues', () => {
     expect([none.body.length, none.headers.get('x-total'), none.headers.get('x-total-pages')]).toEqual([0, '0', '1']);
   });
 
+  it('accepts form-encoded bodies and query-string parameters on writes, as GitLab does', async () => {
+    const form = await fetch(`${t.sim.url}/api/v4${P}/issues`, {
+      method: 'POST', headers: { 'PRIVATE-TOKEN': 'tok-mia', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `title=From+a+form&labels=f1,f2&assignee_ids[]=${t.seeded.users.dev!.id}`,
+    });
+    const created = (await form.json()) as Json;
+    expect(created).toMatchObject({ title: 'From a form', labels: ['f1', 'f2'], assignees: [{ username: 'dev' }] });
+    const query = await t.as('mia').call('PUT', `${P}/issues/${created.iid}?state_event=close`);
+    expect(query.body.state).toBe('closed');
+  });
+
   it('keeps iids per project and ids global', async () => {
     const a = await t.as('mia').call('POST', '/projects/infra%2Fother/issues', { title: 'Other 1' });
     const b = await t.as('mia').call('POST', '/projects/infra%2Fother/issues', { title: 'Other 2' });

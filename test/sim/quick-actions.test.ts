@@ -78,6 +78,15 @@ describe('simulator: quick actions over the API', () => {
     expect(notes.filter((n: Json) => !n.system)).toEqual([]);
   });
 
+  it('runs commands in an edited note; an edit down to commands deletes the note (202)', async () => {
+    const i = (await t.as('mia').call('POST', `${P}/issues`, { title: 'edited note' })).body;
+    const n = (await t.as('mia').call('POST', `${P}/issues/${i.iid}/notes`, { body: 'draft' })).body;
+    const r = await t.as('mia').call('PUT', `${P}/issues/${i.iid}/notes/${n.id}`, { body: '/label ~ops' });
+    expect(r.status).toBe(202);
+    expect((await t.as('mia').call('GET', `${P}/issues/${i.iid}`)).body).toMatchObject({ labels: ['ops'], user_notes_count: 0 });
+    expect((await t.as('mia').call('GET', `${P}/issues/${i.iid}/notes/${n.id}`)).status).toBe(404);
+  });
+
   it('saves the text of a mixed note without its command lines', async () => {
     const i = (await t.as('mia').call('POST', `${P}/issues`, { title: 'mixed' })).body;
     const r = await t.as('mia').call('POST', `${P}/issues/${i.iid}/notes`, { body: 'Looks good\n/label ~ops' });

@@ -91,6 +91,8 @@ describe('simulator: notes, labels, links, files and hooks', () => {
     expect(Buffer.from(got.body.content, 'base64').toString()).toBe('hello\n');
     expect(got.body.content_sha256).toBe('5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03');
     expect(got.body.last_commit_id).toBe(got.body.commit_id);
+    const head = await fetch(`${t.sim.url}/api/v4${F}?ref=main`, { method: 'HEAD', headers: { 'PRIVATE-TOKEN': 'tok-rita' } });
+    expect([head.status, head.headers.get('x-gitlab-file-path'), head.headers.get('x-gitlab-size')]).toEqual([200, 'docs/readme.md', '6']);
     const raw = await t.as('rita').call('GET', `${F}/raw?ref=main`);
     expect(raw.text).toBe('hello\n');
     expect((await t.as('gus').call('GET', `${F}?ref=main`)).status).toBe(403);

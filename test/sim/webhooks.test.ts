@@ -95,6 +95,12 @@ describe('simulator: webhooks as GitLab sends them', () => {
     expect(upd.changes.updated_at.current).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     expect(close.object_attributes).toMatchObject({ action: 'close', state: 'closed', state_id: 2 });
     expect(close.changes.state_id).toEqual({ previous: 1, current: 2 });
+    rx.got.length = 0;
+    await t.as('mia').call('PUT', `${P}/issues/${i.iid}`, { assignee_ids: [t.seeded.users.rita!.id] });
+    await t.as('mia').call('PUT', `${P}/issues/${i.iid}`, { title: 'c2' });
+    await t.sim.idle();
+    // Same assignees: nothing saved, no hook. Same title: saved, hook with empty changes.
+    expect(rx.got.map((r) => [r.body.object_attributes.action, r.body.changes])).toEqual([['update', {}]]);
   });
 
   it('sends confidential issues only to hooks with confidential_issues_events', async () => {
@@ -125,6 +131,8 @@ describe('simulator: webhooks as GitLab sends them', () => {
   });
 
   it('sends a Push Hook per commit with added/modified/removed files', async () => {
+    const filtered = await startReceiver();
+    const filteredId = (await t.as('mia').call('POST', `${P}/hooks`, { url: filtered.url, push_events_branch_filter: 'release-*' })).body.id;
     rx.got.length = 0;
     await t.as('mia').call('POST', `${P}/repository/commits`, { branch: 'main', commit_message: 'first', actions: [{ action: 'create', file_path: 'a.txt', content: 'a' }, { action: 'create', file_path: 'b.txt', content: 'b' }] });
     const second = (await t.as('mia').call('POST', `${P}/repository/commits`, { branch: 'main', commit_message: 'second', actions: [{ action: 'update', file_path: 'a.txt', content: 'A' }, { action: 'delete', file_path: 'b.txt' }] })).body;
@@ -134,6 +142,9 @@ describe('simulator: webhooks as GitLab sends them', () => {
     expect(pushes[0]).toMatchObject({ object_kind: 'push', ref: 'refs/heads/main', before: '0'.repeat(40), user_username: 'mia', total_commits_count: 1 });
     expect(pushes[1]).toMatchObject({ after: second.id, checkout_sha: second.id, before: pushes[0].after });
     expect(pushes[1].commits[0]).toMatchObject({ id: second.id, added: [], modified: ['a.txt'], removed: ['b.txt'] });
+    expect(filtered.got).toHaveLength(0);
+    await t.as('mia').call('DELETE', `${P}/hooks/${filteredId}`);
+    await filtered.close();
   });
 
   it('resends an event with the same Idempotency-Key and a new webhook UUID, 5 per minute', async () => {

@@ -29,7 +29,7 @@ function input(fields: { issue?: Partial<Issue>; actor?: string; action?: Module
 }
 
 function planned(plan: ModuleEventPlan): { decision: string; actions: Action[] } {
-  if (plan.kind !== 'plan') throw new Error('the plan asked for modules');
+  if (plan.kind !== 'plan') throw new Error('the plan asked for its context');
   return plan;
 }
 
@@ -73,10 +73,10 @@ describe('the checklist moves the module across the board', () => {
 });
 
 describe('sign-off by moving the card to complete', () => {
-  const extra = { modules: [], templates: moduleTemplates() };
+  const extra = { modules: [], templates: moduleTemplates(), signOff: null };
 
-  it('the manager moving a finished SRE I to complete asks for the modules first (to find SRE II)', () => {
-    expect(planModuleEvent(input({ actor: 'carol', issue: { description: ALL, labels: completeLabels }, changes: toComplete })).kind).toBe('need-modules');
+  it('the manager moving a finished SRE I to complete asks for the modules first (to find SRE II): the only reads are on rare paths', () => {
+    expect(planModuleEvent(input({ actor: 'carol', issue: { description: ALL, labels: completeLabels }, changes: toComplete })).kind).toBe('need-context');
   });
 
   it('the manager moving a finished module to complete closes it, records who and when, and starts SRE II', () => {
@@ -145,30 +145,46 @@ describe('sign-off by moving the card to complete', () => {
 
 describe('a signed-off module', () => {
   const signedOff = { description: ALL, labels: completeLabels, state: 'closed' as const };
+  const extra = { modules: [], templates: moduleTemplates(), signOff: { by: 'carol', at: '2026-03-09T14:41:05.000Z' } };
 
   it('stays as it is on later events that leave every required item ticked', () => {
     const plan = planned(planModuleEvent(input({ issue: signedOff, changes: { description: { previous: ALL, current: ALL.replace('Optional extra', 'Extra') } } })));
     expect(plan).toEqual({ kind: 'plan', decision: 'signed-off', actions: [] });
   });
 
-  it('unticking a required item reopens it and moves it back, saying why', () => {
-    const plan = planned(planModuleEvent(input({ issue: { ...signedOff, description: SOME }, changes: { description: { previous: ALL, current: SOME } } })));
+  it.each([
+    ["a teammate's refused move to complete", 'bob'],
+    ["the manager's own move to complete", 'carol'],
+  ])('a late copy of %s changes nothing (the sign-off time stays as recorded)', (_, actor) => {
+    expect(planned(planModuleEvent(input({ actor, issue: { ...signedOff, updatedAt: '2026-04-01T00:00:00.000Z' }, changes: toComplete })))).toEqual({ kind: 'plan', decision: 'signed-off', actions: [] });
+  });
+
+  it('asks for the recorded sign-off before withdrawing it (a read only on this rare path)', () => {
+    expect(planModuleEvent(input({ issue: { ...signedOff, description: SOME } })).kind).toBe('need-context');
+  });
+
+  it('unticking a required item reopens it and moves it back, saying whose sign-off ends and what is missing', () => {
+    const plan = planned(planModuleEvent(input({ issue: { ...signedOff, description: SOME }, changes: { description: { previous: ALL, current: SOME } }, extra })));
     expect(plan.decision).toBe('withdraw');
     expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::in-progress'], state: 'opened', replies: 1 });
-    expect(bodies(plan.actions)).toContain('unticked after the sign-off');
+    const reply = bodies(plan.actions);
+    expect(reply).toContain('Required items were unticked after the sign-off, so the sign-off by Carol Chen (carol) on 2026-03-09 14:41 UTC no longer stands');
+    expect(reply).toContain('- On-call: Item 2 of On-call');
   });
 
   it('reopening it withdraws the sign-off and moves it to review', () => {
-    const plan = planned(planModuleEvent(input({ actor: 'alice', action: 'reopen', issue: { ...signedOff, state: 'opened' }, changes: { state: { previous: 'closed', current: 'opened' } } })));
+    const plan = planned(planModuleEvent(input({ actor: 'alice', action: 'reopen', issue: { ...signedOff, state: 'opened' }, changes: { state: { previous: 'closed', current: 'opened' } }, extra })));
     expect(plan.decision).toBe('withdraw');
     expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: null, replies: 1 });
-    expect(bodies(plan.actions)).toContain('alice reopened this module after its sign-off');
+    expect(bodies(plan.actions)).toContain('alice reopened this module after its sign-off, so the sign-off by Carol Chen (carol)');
+    expect(ofKind(plan.actions, 'upsert-note')[0]?.body).not.toContain('Signed off');
   });
 
   it('the manager taking it off complete on the board reopens it', () => {
-    const plan = planned(planModuleEvent(input({ actor: 'carol', issue: { ...signedOff, labels: ['training-module', 'sre-i::review'] }, changes: labelsChange(completeLabels, ['training-module', 'sre-i::review']) })));
+    const plan = planned(planModuleEvent(input({ actor: 'carol', issue: { ...signedOff, labels: ['training-module', 'sre-i::review'] }, changes: labelsChange(completeLabels, ['training-module', 'sre-i::review']), extra: { ...extra, signOff: null } })));
     expect(plan.decision).toBe('withdraw');
     expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: 'opened', replies: 1 });
+    expect(bodies(plan.actions)).toContain('carol took this module off `sre-i::complete`, so its sign-off no longer stands');
   });
 });
 
@@ -200,14 +216,22 @@ describe('labels set by hand that contradict the checklist', () => {
     expect(bodies(plan.actions)).toContain('bob removed the `sre-i::` state label');
   });
 
-  it('a hand-set label whose own event arrives after Trellis already put it back still gets its reply', () => {
+  it('a hand-set label whose own event arrives after Trellis already put it back gets no second reply', () => {
     const plan = planned(planModuleEvent(input({ actor: 'bob', issue: { labels: ['training-module', 'sre-i::in-progress'] }, changes: labelsChange(['sre-i::in-progress'], ['sre-i::review']) })));
-    expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::in-progress'], state: null, replies: 1 });
-    expect(bodies(plan.actions)).toContain('bob set `sre-i::review`');
+    expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::in-progress'], state: null, replies: 0 });
   });
 
-  it('a label that lags the checklist (its webhook was lost) is corrected silently', () => {
-    const plan = planned(planModuleEvent(input({ issue: { description: ALL, labels: ['sre-i::in-progress'] }, changes: { title: { previous: 'a', current: 'b' } } })));
+  it.each([
+    ['a hand-set label seen in a later edit before its own event', { description: { previous: SOME, current: SOME } }],
+    ['a label that lags the checklist (its webhook was lost)', { title: { previous: 'a', current: 'b' } }],
+  ])('%s is put back with a reply that names nobody', (_, changes) => {
+    const plan = planned(planModuleEvent(input({ issue: { labels: ['sre-i::review'] }, changes })));
+    expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::in-progress'], state: null, replies: 1 });
+    expect(bodies(plan.actions)).toContain('This issue was labelled `sre-i::review`, which does not match its checklist: 1 of 3 required items are ticked');
+  });
+
+  it('a label this edit of the checklist leaves behind is moved without a reply (the status note says it)', () => {
+    const plan = planned(planModuleEvent(input({ issue: { description: ALL, labels: ['sre-i::in-progress'] }, changes: { description: { previous: SOME, current: ALL } } })));
     expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: null, replies: 0 });
   });
 

@@ -47,7 +47,7 @@ export function planAdopt(input: AdoptInput): AdoptPlan {
   const close = (body: string, link?: number): AdoptPlan => ({
     kind: 'refuse',
     actions: [
-      { kind: 'reply', issue: target, marker: correctionMarker(issue, body), body },
+      { kind: 'reply', issue: target, marker: correctionMarker(issue, 'adoption-refused'), body },
       ...(link === undefined ? [] : [{ kind: 'link-issues', issue: target, target: { iid: link } } satisfies Action]),
       { kind: 'set-labels', issue: target, add: [], remove: [TRAINING_LABEL, ...MODULE_STATES.map((s) => stateLabel(kind, s))] },
       { kind: 'set-state', issue: target, state: 'closed' },

@@ -50,7 +50,7 @@ export function planCommands(input: CommandsInput): CommandPlan {
   const plans = input.commands.map((command, i) => planCommand(input, command, i));
   return {
     actions: plans.flatMap((p) => p.actions),
-    reply: (refs) => plans.map((p) => p.reply(refs)).join('\n\n'),
+    reply: (refs) => plans.map((p) => p.reply(refs)).filter((text) => text !== '').join('\n\n'),
   };
 }
 

@@ -2,14 +2,19 @@ import type { Action } from '../../core/actions.js';
 import { inlineText } from '../../core/markdown-safety.js';
 import { parseChecklist } from '../../core/parse-checklist.js';
 import type { Checklist } from '../../core/parse-checklist.js';
+import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import type { IssueChanges, IssueEvent } from '../../events/types.js';
 import type { Issue } from '../../gitlab/port.js';
-import { allRequiredDone, checklistState, renderMissing, statusNoteBody } from './module-status.js';
+import { allRequiredDone, checklistState, formatTime, renderMissing, statusNoteBody } from './module-status.js';
+import type { SignOff } from './module-status.js';
 import type { ModuleTemplates } from './plan-create-module.js';
 import { planSignOff, signOffProblem } from './plan-sign-off.js';
 import { correctionMarker, labelledState, stateLabel, statusMarker, TRAINING_LABEL } from './training-module.js';
-import type { ChecklistState, ModuleKind, ModuleSummary } from './training-module.js';
+import type { ChecklistState, ModuleKind, ModuleState, ModuleSummary } from './training-module.js';
+
+// SRE II signs off without creating anything, so it needs no templates.
+const NO_TEMPLATES: ModuleTemplates = { 'sre-i': '', 'sre-ii': '' };
 
 /** An issue event on a module, with what the plan may need to know besides the payload. */
 export interface ModuleEventInput {
@@ -22,14 +27,23 @@ export interface ModuleEventInput {
   readonly changes: IssueChanges;
   readonly roster: Roster;
   readonly bot: string;
-  /** Listed only when a plan asks for them (a sign-off of SRE I creates SRE II). */
-  readonly extra: { readonly modules: readonly ModuleSummary[]; readonly templates: ModuleTemplates } | null;
+  /** Read only when a plan asks (`need-context`): rare paths, so a tick costs no read. */
+  readonly extra: ModuleContext | null;
+}
+
+/** What a sign-off or its withdrawal needs beyond the payload. */
+export interface ModuleContext {
+  /** Every module (a sign-off of SRE I creates SRE II unless the learner has one). */
+  readonly modules: readonly ModuleSummary[];
+  readonly templates: ModuleTemplates;
+  /** The sign-off the status note records, if any, so a withdrawal says whose sign-off ends. */
+  readonly signOff: SignOff | null;
 }
 
 /** What the plan decided, for logs and tests. */
 export type ModuleDecision = 'sync' | 'sign-off' | 'refuse-complete' | 'withdraw' | 'signed-off' | 'awaiting-label-event';
 
-export type ModuleEventPlan = { readonly kind: 'plan'; readonly decision: ModuleDecision; readonly actions: Action[] } | { readonly kind: 'need-modules' };
+export type ModuleEventPlan = { readonly kind: 'plan'; readonly decision: ModuleDecision; readonly actions: Action[] } | { readonly kind: 'need-context' };
 
 /**
  * The rules of a module's state on an issue event. The checklist decides the column (not-started,
@@ -46,12 +60,16 @@ export function planModuleEvent(input: ModuleEventInput): ModuleEventPlan {
   const complete = stateLabel(kind, 'complete');
   const addedComplete = !!changes.labels && !changes.labels.previous.includes(complete) && changes.labels.current.includes(complete) && current === 'complete';
 
+  // Signed off and still whole: nothing to do, whatever this event was. Checked first so that a late
+  // copy of an old event (someone's refused move to complete, the sign-off itself) changes nothing.
+  if (current === 'complete' && issue.state === 'closed' && allRequiredDone(checklist)) return { kind: 'plan', decision: 'signed-off', actions: [] };
+
   if (addedComplete) {
     const problem = signOffProblem({ kind, learner: input.learner, by: input.actor, checklist, roster: input.roster });
     if (problem === null) {
-      if (!input.extra && kind === 'sre-i') return { kind: 'need-modules' };
+      if (!input.extra && kind === 'sre-i') return { kind: 'need-context' };
       const signOff = { by: input.actor, at: issue.updatedAt };
-      const actions = planSignOff({ ...input, checklist, signOff, modules: input.extra?.modules ?? [], templates: input.extra?.templates ?? { 'sre-i': '', 'sre-ii': '' } });
+      const actions = planSignOff({ ...input, checklist, signOff, modules: input.extra?.modules ?? [], templates: input.extra?.templates ?? NO_TEMPLATES });
       return { kind: 'plan', decision: 'sign-off', actions };
     }
     const why = `${inlineText(input.actor)} moved this module to \`${complete}\`, but ${problem}`;
@@ -61,14 +79,13 @@ export function planModuleEvent(input: ModuleEventInput): ModuleEventPlan {
   if (current === 'complete') {
     const closed = issue.state === 'closed';
     const reopened = input.action === 'reopen' || changes.state?.current === 'opened';
-    if (closed && allRequiredDone(checklist)) return { kind: 'plan', decision: 'signed-off', actions: [] };
-    if (closed) {
-      const why = `Required items were unticked after the sign-off, so this module is no longer complete:\n\n${renderMissing(checklist)}`;
-      return plan('withdraw', input, checklist, implied, { reply: `${why}\n\n${putBack(kind, implied)} Trellis reopened the issue.`, reopen: true });
-    }
-    if (reopened) {
-      const why = `${inlineText(input.actor)} reopened this module after its sign-off, so the sign-off no longer stands.`;
-      return plan('withdraw', input, checklist, implied, { reply: `${why} ${putBack(kind, implied)}` });
+    if (closed || reopened) {
+      if (!input.extra) return { kind: 'need-context' };
+      const ended = signOffEnded(input.extra.signOff, input.roster);
+      const why = closed
+        ? `Required items were unticked after the sign-off, so ${ended}:\n\n${renderMissing(checklist)}\n\n${putBack(kind, implied)} Trellis reopened the issue.`
+        : `${inlineText(input.actor)} reopened this module after its sign-off, so ${ended}. ${putBack(kind, implied)}`;
+      return plan('withdraw', input, checklist, implied, { reply: why, reopen: closed });
     }
     if (!allRequiredDone(checklist)) {
       const why = `This module is labelled \`${complete}\`, but ${signOffMissing(checklist)}`;
@@ -81,10 +98,11 @@ export function planModuleEvent(input: ModuleEventInput): ModuleEventPlan {
 
   const removedComplete = !!changes.labels?.previous.includes(complete) && !changes.labels.current.includes(complete);
   if (removedComplete && issue.state === 'closed') {
-    const why = `${inlineText(input.actor)} took this module off \`${complete}\`, so its sign-off no longer stands.`;
+    if (!input.extra) return { kind: 'need-context' };
+    const why = `${inlineText(input.actor)} took this module off \`${complete}\`, so ${signOffEnded(input.extra.signOff, input.roster)}.`;
     return plan('withdraw', input, checklist, implied, { reply: `${why} ${putBack(kind, implied)} Trellis reopened the issue.`, reopen: true });
   }
-  return plan('sync', input, checklist, implied, { reply: handSetReply(input, implied, checklist) });
+  return plan('sync', input, checklist, implied, { reply: correctionReply(input, current, implied, checklist) });
 }
 
 /** The label a checklist implies, the status note, and (when Trellis undoes what someone did) a reply. */
@@ -97,24 +115,39 @@ function plan(decision: ModuleDecision, input: ModuleEventInput, checklist: Chec
     ...(opts.reopen ? [{ kind: 'set-state', issue: target, state: 'opened' } satisfies Action] : []),
     { kind: 'upsert-note', issue: target, marker: statusMarker(kind), body: statusNoteBody({ kind, learner: input.learner, checklist, state: implied, closed, signOff: null, roster, bot }) },
   ];
-  if (opts.reply) actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue, opts.reply), body: opts.reply });
+  if (opts.reply) actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue, `${decision}/${input.action}/${input.actor}`), body: opts.reply });
   return { kind: 'plan', decision, actions };
 }
 
 /**
- * A reply when someone set (or removed) the state label by hand against the checklist: this event
- * changed the label to something the checklist does not imply. Said even when the label is already
- * back (the event came late, after another put it right), and never for the template's label on
- * open, nor for a label that merely lags the checklist (a lost webhook): that is corrected silently.
+ * A reply when the state label contradicts the checklist for a reason other than this edit of it.
+ * Someone set (or removed) it by hand in this event: the reply names them. Otherwise, when the label
+ * matched the checklist neither before nor after this event (a hand-set label whose own event comes
+ * later, or a lost webhook), a neutral reply says what was wrong. Nothing for the template's label
+ * on open, and nothing once the label is right again (a late duplicate finds nothing to explain).
  */
-function handSetReply(input: ModuleEventInput, implied: ChecklistState, checklist: Checklist): string | null {
+function correctionReply(input: ModuleEventInput, current: ModuleState | null, implied: ChecklistState, checklist: Checklist): string | null {
   const { kind, changes } = input;
-  if (input.action === 'open' || !changes.labels) return null;
-  const set = labelledState(kind, changes.labels.current);
-  if (set === labelledState(kind, changes.labels.previous) || set === implied || set === 'complete') return null;
-  const counted = `${checklist.requiredDone} of ${checklist.requiredTotal} required items are ticked`;
-  const what = set === null ? `removed the \`${kind}::\` state label` : `set \`${stateLabel(kind, set)}\``;
-  return `${inlineText(input.actor)} ${what}, but ${counted}, so the checklist implies \`${stateLabel(kind, implied)}\` and Trellis put that back. The labels follow the checklist: tick items in the description to move this issue across the board; the mentor moves it to \`${stateLabel(kind, 'complete')}\` to sign off.`;
+  if (input.action === 'open' || current === implied) return null;
+  const counted = `${checklist.requiredDone} of ${checklist.requiredTotal} required items are ticked, so the checklist implies \`${stateLabel(kind, implied)}\` and Trellis put that back`;
+  const how = `The labels follow the checklist: tick items in the description to move this issue across the board; the mentor moves it to \`${stateLabel(kind, 'complete')}\` to sign off.`;
+  const set = changes.labels ? labelledState(kind, changes.labels.current) : undefined;
+  if (changes.labels && set === current && set !== labelledState(kind, changes.labels.previous)) {
+    const what = current === null ? `removed the \`${kind}::\` state label` : `set \`${stateLabel(kind, current)}\``;
+    return `${inlineText(input.actor)} ${what}, but ${counted}. ${how}`;
+  }
+  const previous = changes.description?.previous;
+  const before = typeof previous === 'string' ? checklistState(parseChecklist(previous)) : implied;
+  if (current === null || current === before) return null;
+  return `This issue was labelled \`${stateLabel(kind, current)}\`, which does not match its checklist: ${counted}. ${how}`;
+}
+
+/** "the sign-off by Carol Chen (carol) on 2026-03-09 14:41 UTC no longer stands", as the status note recorded it. */
+function signOffEnded(signOff: SignOff | null, roster: Roster): string {
+  if (!signOff) return 'its sign-off no longer stands';
+  const by = findPerson(roster, signOff.by);
+  const who = by ? `${inlineText(by.name, 60)} (${inlineText(by.username)})` : inlineText(signOff.by);
+  return `the sign-off by ${who} on ${formatTime(signOff.at)} no longer stands`;
 }
 
 function signOffMissing(checklist: Checklist): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isGitLabUsername } from '../../core/markdown-safety.js';
 import { findMarkers, marker } from '../../core/markers.js';
 import type { Marker } from '../../core/markers.js';
 import { findPerson } from '../../core/roster.js';
@@ -97,6 +98,7 @@ export function identifyModule(issue: Pick<Issue, 'description' | 'title'>): Mod
   for (const m of markers) {
     if (!isKind(m.kind)) continue;
     const [learner = '', attempt] = m.key.split('/');
+    if (!isGitLabUsername(learner)) continue;
     return { kind: m.kind, learner, source: 'marker', attempt: attempt ? Number(attempt) || 1 : 1 };
   }
   const template = markers.find((m) => m.kind === 'training' && isKind(m.key));
@@ -117,14 +119,15 @@ export function templateLearner(issue: Pick<Issue, 'assignees' | 'author'>, rost
 }
 
 /**
- * The marker of a reply in which Trellis explains a correction. A duplicate or late delivery of the
- * same event plans the same text for the issue at the same `updated_at`, so the same marker, and the
- * executor writes the reply once. The text is part of the key because webhook times have whole
- * seconds: two different corrections within one second must not share a marker.
+ * The marker of a reply in which Trellis explains a correction: one per issue state (`updated_at`)
+ * and kind of correction by whom (`what`, e.g. `refuse-complete/bob`). A duplicate delivery of the
+ * same event plans the same marker, so the executor writes the reply once, even when what the reply
+ * quotes has changed since. `what` matters because webhook times have whole seconds: two different
+ * corrections within one second must not share a marker.
  */
-export function correctionMarker(issue: Pick<Issue, 'updatedAt'>, body: string): Marker {
+export function correctionMarker(issue: Pick<Issue, 'updatedAt'>, what: string): Marker {
   const at = issue.updatedAt.replace(/[^0-9TZ]/g, '');
-  const digest = createHash('sha1').update(`${issue.updatedAt}\n${body}`).digest('hex').slice(0, 12);
+  const digest = createHash('sha1').update(`${issue.updatedAt}\n${what}`).digest('hex').slice(0, 12);
   return marker('correction', `${at || 'unknown'}.${digest}`);
 }
 

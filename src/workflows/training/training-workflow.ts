@@ -1,4 +1,5 @@
 import type { Action } from '../../core/actions.js';
+import { hasMarker } from '../../core/markers.js';
 import { parseCommands } from '../../core/parse-command.js';
 import type { Roster } from '../../core/roster.js';
 import type { IssueEvent, NoteEvent } from '../../events/types.js';
@@ -8,8 +9,9 @@ import { planAdopt } from './plan-adopt.js';
 import { commandsNeedModules, planCommands, replyAction, trainingCommands } from './plan-commands.js';
 import type { ModuleTemplates } from './plan-create-module.js';
 import { planModuleEvent } from './plan-module-event.js';
-import type { ModuleEventInput } from './plan-module-event.js';
-import { identifyModule, summariseModules, TRAINING_LABEL } from './training-module.js';
+import type { ModuleContext, ModuleEventInput } from './plan-module-event.js';
+import { parseSignOff } from './module-status.js';
+import { identifyModule, statusMarker, summariseModules, TRAINING_LABEL } from './training-module.js';
 import type { ModuleIdentity, ModuleSummary } from './training-module.js';
 
 /**
@@ -26,6 +28,11 @@ export function trainingWorkflow(): Workflow {
       if (event.type === 'issue') await onIssue(event, ctx);
       else await onNote(event, ctx);
     },
+    jobs: {
+      async reconcile(_data, ctx) {
+        await reconcile(ctx);
+      },
+    },
   };
 }
 
@@ -35,10 +42,30 @@ function inRecordsProject(event: IssueEvent | NoteEvent, ctx: WorkflowContext): 
 }
 
 async function onIssue(event: IssueEvent, ctx: WorkflowContext): Promise<void> {
-  const id = identifyModule(event.issue);
+  await syncModule(event.issue, { action: event.action, actor: event.actor.username, changes: event.changes }, ctx);
+}
+
+/**
+ * Every open module planned afresh from GitLab, as if an event with no changes had arrived: labels
+ * and status notes lost with a webhook are put right, and a module nobody adopted is adopted.
+ * Unchanged modules cost nothing but the listing (the executor compares, the note cache hashes).
+ */
+async function reconcile(ctx: WorkflowContext): Promise<void> {
+  const bot = await ctx.bot();
+  let modules = 0;
+  for await (const issue of ctx.gitlab.listIssues({ labels: [TRAINING_LABEL], state: 'opened' })) {
+    modules += 1;
+    await syncModule(issue, { action: 'unknown', actor: bot.username, changes: {} }, ctx);
+  }
+  ctx.log.info({ modules }, 'training modules reconciled');
+}
+
+/** Plans and applies the module rules for one issue (adopting it first when it came from a template). */
+async function syncModule(payload: Issue, event: Pick<ModuleEventInput, 'action' | 'actor' | 'changes'>, ctx: WorkflowContext): Promise<void> {
+  const id = identifyModule(payload);
   if (!id) return;
   const [roster, bot] = await Promise.all([ctx.roster(), ctx.bot()]);
-  let issue = event.issue;
+  let issue = payload;
   let learner = id.learner;
   let adoption: Action[] = [];
   if (id.source === 'template') {
@@ -54,10 +81,10 @@ async function onIssue(event: IssueEvent, ctx: WorkflowContext): Promise<void> {
     learner = plan.learner;
   }
   if (learner === null) return;
-  const input: ModuleEventInput = { kind: id.kind, learner, issue, action: event.action, actor: event.actor.username, changes: event.changes, roster, bot: bot.username, extra: null };
+  const input: ModuleEventInput = { kind: id.kind, learner, issue, ...event, roster, bot: bot.username, extra: null };
   let plan = planModuleEvent(input);
-  if (plan.kind === 'need-modules') plan = planModuleEvent({ ...input, extra: { modules: await listModules(ctx, roster), templates: templates(ctx) } });
-  if (plan.kind === 'need-modules') throw new Error('training plan asked for modules twice');
+  if (plan.kind === 'need-context') plan = planModuleEvent({ ...input, extra: await moduleContext(id, issue, roster, ctx) });
+  if (plan.kind === 'need-context') throw new Error('training plan asked for its context twice');
   await apply(ctx, [...adoption, ...plan.actions], issue, `module ${plan.decision}`);
 }
 
@@ -66,10 +93,12 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
   if (event.action === 'update') return;
   const bot = await ctx.bot();
   const id = identifyModule(event.issue);
-  const commands = trainingCommands(parseCommands(event.note.body, bot.username), id !== null);
-  if (commands.length === 0) return;
+  const written = parseCommands(event.note.body, bot.username);
+  if (trainingCommands(written, id !== null).length === 0) return;
   const roster = await ctx.roster();
   const module = id ? await moduleOf(id, event.issue, roster, ctx) : null;
+  const commands = trainingCommands(written, module !== null);
+  if (commands.length === 0) return;
   const modules = commandsNeedModules(commands) ? await listModules(ctx, roster) : [];
   const plan = planCommands({
     commands,
@@ -83,16 +112,25 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
     now: ctx.now().toISOString(),
   });
   const result = await ctx.executor.apply(plan.actions, { known: [event.issue] });
-  const reply = await ctx.executor.apply([replyAction(event.issue, event.note.id, plan.reply(result.refs))], { known: [event.issue] });
+  const text = plan.reply(result.refs);
+  const reply = text === '' ? { writes: 0 } : await ctx.executor.apply([replyAction(event.issue, event.note.id, text)], { known: [event.issue] });
   ctx.log.info({ iid: event.issue.iid, commands: commands.map((c) => c.name), writes: result.writes + reply.writes }, 'training commands answered');
 }
 
 /** The learner of a module a note is on; for one not adopted yet, read from GitLab. */
 async function moduleOf(id: ModuleIdentity, issue: Issue, roster: Roster, ctx: WorkflowContext): Promise<{ kind: ModuleIdentity['kind']; learner: string } | null> {
   if (id.learner) return { kind: id.kind, learner: id.learner };
+  if (issue.state === 'closed') return null; // as for events: a closed template issue was never tracked
   const full = await withPeople(issue, ctx);
   const plan = planAdopt({ kind: id.kind, issue: full, roster, bot: (await ctx.bot()).username, modules: [] });
   return plan.kind === 'adopt' ? { kind: id.kind, learner: plan.learner } : null;
+}
+
+/** What sign-offs and withdrawals need: the modules, the templates, and the sign-off the status note records. */
+async function moduleContext(id: ModuleIdentity, issue: Issue, roster: Roster, ctx: WorkflowContext): Promise<ModuleContext> {
+  const [modules, notes, bot] = await Promise.all([listModules(ctx, roster), ctx.gitlab.listNotes(issue.iid), ctx.bot()]);
+  const status = notes.find((n) => n.author === bot.username && hasMarker(n.body, statusMarker(id.kind)));
+  return { modules, templates: templates(ctx), signOff: status ? parseSignOff(status.body) : null };
 }
 
 /** Payloads may lack assignees (note hooks never carry them) and the author: read them. */

@@ -8,9 +8,10 @@ import { draft } from '../contract/contract-fixture.js';
 import { simWithGateway } from '../contract/sim-fixture.js';
 
 /*
- * X-Gitlab-Event-UUID: the gateway forwards the UUID of the delivery being handled, so GitLab's
- * recursion detection (here the simulator's) does not fire the same hook again for Trellis's own
- * change. A small HTTP server plays Trellis's webhook endpoint and records what GitLab delivers.
+ * Webhooks through the gitbeaker adapter. X-Gitlab-Event-UUID: the gateway forwards the UUID of the
+ * delivery being handled, so GitLab's recursion detection (here the simulator's) does not fire the
+ * same hook again for Trellis's own change. Delivery logs: listed by status and resent. A small
+ * HTTP server plays Trellis's webhook endpoint and records what GitLab delivers.
  */
 
 let sim: RunningSim | undefined;
@@ -23,20 +24,20 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-async function startReceiver(): Promise<{ url: string; uuids: string[] }> {
+async function startReceiver(answer = 200): Promise<{ url: string; uuids: string[] }> {
   const uuids: string[] = [];
   receiver = createServer((req, res) => {
     const uuid = req.headers['x-gitlab-event-uuid'];
     if (typeof uuid === 'string') uuids.push(uuid);
     req.resume();
-    req.on('end', () => res.writeHead(200).end());
+    req.on('end', () => res.writeHead(answer).end());
   });
   await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
   const { port } = receiver.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/webhooks/gitlab`, uuids };
 }
 
-describe('X-Gitlab-Event-UUID through the gitbeaker adapter', () => {
+describe('webhooks seen through the gitbeaker adapter', () => {
   it("forwards the delivery's UUID, so GitLab does not fire the same hook again for Trellis's change", async () => {
     const made = await simWithGateway();
     sim = made.sim;
@@ -65,5 +66,22 @@ describe('X-Gitlab-Event-UUID through the gitbeaker adapter', () => {
     await sim.idle();
     expect(hook.uuids).toHaveLength(3);
     expect(new Set(hook.uuids).size).toBe(3);
+  });
+
+  it('lists failed deliveries and resends one', async () => {
+    const made = await simWithGateway();
+    sim = made.sim;
+    const gw = made.gw;
+    const receiverDown = await startReceiver(500);
+    const hook = await gw.createHook({ url: receiverDown.url, token: 's3cret', issuesEvents: true, confidentialIssuesEvents: true, noteEvents: false, confidentialNoteEvents: false, pushEvents: false, enableSslVerification: false });
+    await gw.createIssue(draft());
+    await sim.idle();
+    const failed = await gw.listHookEvents(hook.id, 'server_failure');
+    expect(failed).toHaveLength(1);
+    expect(Number(failed[0]?.status)).toBe(500);
+    expect(await gw.listHookEvents(hook.id, 'successful')).toEqual([]);
+    await gw.resendHookEvent(hook.id, failed[0]?.id ?? 0);
+    await sim.idle();
+    expect(receiverDown.uuids).toHaveLength(2);
   });
 });

@@ -1,0 +1,87 @@
+import { scopedValue } from '../../core/labels.js';
+import { findMarkers, marker } from '../../core/markers.js';
+import type { Marker } from '../../core/markers.js';
+import { parseQuarterName, quarterName } from '../../core/fiscal-quarter.js';
+import type { Issue } from '../../gitlab/port.js';
+
+/**
+ * What a quarterly career checkpoint is in GitLab: one confidential issue per report and fiscal
+ * quarter, titled `FY27-Q4 career checkpoint: @alice`, labelled `career-checkpoint`,
+ * `quarter::FY27-Q4` and one `checkpoint::` state, carrying the marker `checkpoint:FY27-Q4/alice`.
+ * Shared vocabulary of the checkpoint plans; everything here is pure.
+ */
+
+export const CHECKPOINT_LABEL = 'career-checkpoint';
+
+/** The columns of the checkpoint board, in order. */
+export const CHECKPOINT_STATES = ['planning', 'in-progress', 'review', 'done', 'overdue'] as const;
+export type CheckpointState = (typeof CHECKPOINT_STATES)[number];
+
+/** `checkpoint::in-progress` */
+export function stateLabel(state: CheckpointState): string {
+  return `checkpoint::${state}`;
+}
+
+/** `quarter::FY27-Q4` */
+export function quarterLabel(quarter: string): string {
+  return `quarter::${quarter}`;
+}
+
+/** The title DESIGN.md promises: `FY27-Q4 career checkpoint: @alice`. */
+export function checkpointTitle(quarter: string, report: string): string {
+  return `${quarter} career checkpoint: @${report}`;
+}
+
+/** The marker of a report's checkpoint for a quarter: `checkpoint:FY27-Q4/alice`. */
+export function checkpointMarker(quarter: string, report: string): Marker {
+  return marker('checkpoint', `${quarter}/${report}`);
+}
+
+/** Trellis's one status note on a checkpoint, edited in place. */
+export const STATUS_MARKER = marker('status', 'checkpoint');
+
+/** The one reminder to the manager when a quarter ends without a summary. */
+export const OVERDUE_MARKER = marker('reminder', 'overdue');
+
+/** Which report and quarter a checkpoint issue is for, read from its marker. */
+export interface CheckpointIdentity {
+  readonly quarter: string;
+  readonly report: string;
+}
+
+/** The checkpoint an issue is, or null when it is not one Trellis made. */
+export function identifyCheckpoint(issue: Pick<Issue, 'description'>): CheckpointIdentity | null {
+  for (const m of findMarkers(issue.description)) {
+    if (m.kind !== 'checkpoint') continue;
+    const slash = m.key.indexOf('/');
+    const quarter = m.key.slice(0, slash);
+    const parsed = slash > 0 ? parseQuarterName(quarter) : null;
+    if (!parsed) continue;
+    return { quarter: quarterName(parsed.fiscalYear, parsed.quarter), report: m.key.slice(slash + 1) };
+  }
+  return null;
+}
+
+/** The board column an issue's labels put it in, or null when it has no known state label. */
+export function labelledState(labels: readonly string[]): CheckpointState | null {
+  const value = scopedValue(labels, 'checkpoint');
+  return CHECKPOINT_STATES.find((s) => s === value) ?? null;
+}
+
+// The usual ladder of an Infrastructure department; a level not on it gets "the next level".
+const NEXT_LEVEL: Readonly<Record<string, string>> = {
+  junior: 'intermediate',
+  associate: 'intermediate',
+  intermediate: 'senior',
+  senior: 'staff',
+  staff: 'principal',
+  principal: 'distinguished',
+  manager: 'senior manager',
+  'senior manager': 'director',
+  director: 'senior director',
+};
+
+/** The level after `level` on the usual ladder, or `the next level` when the ladder does not know it. */
+export function nextLevel(level: string): string {
+  return NEXT_LEVEL[level.trim().toLowerCase()] ?? 'the next level';
+}

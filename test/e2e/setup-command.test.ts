@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setupCommand } from '../../src/commands/setup.js';
+import { loadConfig } from '../../src/config.js';
+import { silentLog } from '../../src/core/log.js';
+import { DEMO_ROSTER } from '../../src/demo/start-demo.js';
+import { startSimulator } from '../../src/sim/index.js';
+import type { RunningSim } from '../../src/sim/index.js';
+import { loadTemplates } from '../../src/templates/load-templates.js';
+import { ISSUE_TEMPLATE_NAMES, templatePath, TRELLIS_LABELS } from '../../src/workflows/setup/setup-catalog.js';
+
+/** Stands in for Trellis's webhook route: records deliveries, accepts only `accept` as X-Gitlab-Token. */
+interface Receiver {
+  url: string;
+  deliveries: IncomingHttpHeaders[];
+  accept: string;
+  status: number | null;
+  close(): Promise<void>;
+}
+
+async function startReceiver(accept: string): Promise<Receiver> {
+  const r = { deliveries: [] as IncomingHttpHeaders[], accept, status: null as number | null };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      r.deliveries.push(req.headers);
+      res.statusCode = r.status ?? (req.headers['x-gitlab-token'] === r.accept ? 202 : 401);
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(r, { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+}
+
+const PROJECT = 'infra/career';
+const NOW = new Date('2026-03-10T12:00:00Z'); // FY27-Q1 with the demo roster's February fiscal year
+let sim: RunningSim;
+let receiver: Receiver;
+let projectId: number;
+/** Templates in issue_templates/: those GitLab's dropdown gets, and Trellis's own. */
+let synced: number;
+let own: number;
+
+beforeAll(async () => {
+  const templates = await loadTemplates();
+  synced = Object.keys(templates).filter((name) => templatePath(name) !== null).length;
+  own = Object.keys(templates).length - synced;
+  sim = await startSimulator({ port: 0 });
+  receiver = await startReceiver('secret-1');
+  const seeded = await sim.seed({
+    users: [
+      { username: 'trellis-bot', name: 'Trellis', tokens: ['tok-bot'] },
+      { username: 'dev', name: 'Dev', tokens: ['tok-dev'] },
+      { username: 'alice', name: 'Alice', tokens: ['tok-alice'] },
+    ],
+    groups: [{ path: 'infra' }],
+    projects: [
+      {
+        path: PROJECT,
+        default_branch: 'main',
+        members: [{ username: 'trellis-bot', access_level: 40 }, { username: 'dev', access_level: 30 }, { username: 'alice', access_level: 30 }],
+        files: { '.trellis/roster.yml': readFileSync(DEMO_ROSTER, 'utf8') },
+      },
+    ],
+  });
+  projectId = seeded.projects[PROJECT]!.id;
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await receiver?.close();
+});
+
+beforeEach(() => {
+  receiver.status = null;
+});
+
+async function setup(opts: { token?: string; secret?: string; dryRun?: boolean; resetToken?: boolean } = {}): Promise<{ code: number; out: string }> {
+  const config = loadConfig({
+    GITLAB_URL: sim.url,
+    GITLAB_TOKEN: opts.token ?? 'tok-bot',
+    GITLAB_PROJECT: PROJECT,
+    WEBHOOK_SECRET: opts.secret ?? 'secret-1',
+    TRELLIS_PUBLIC_URL: receiver.url,
+    GITLAB_API_PER_MINUTE: '0',
+  });
+  const lines: string[] = [];
+  const code = await setupCommand(config, { dryRun: opts.dryRun ?? false, resetToken: opts.resetToken ?? false, log: silentLog, print: (l) => lines.push(l), now: NOW });
+  if (process.env.SETUP_PRINT) console.log(lines.join('\n'));
+  return { code, out: lines.join('\n') };
+}
+
+async function api<T>(method: string, path: string, body?: unknown, token = sim.rootToken): Promise<T> {
+  const res = await fetch(`${sim.url}/api/v4${path}`, {
+    method,
+    headers: { 'private-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface ApiHook { id: number; url: string; issues_events: boolean; confidential_issues_events: boolean; note_events: boolean; confidential_note_events: boolean; push_events: boolean; alert_status: string }
+
+const hooks = () => api<ApiHook[]>('GET', `/projects/${projectId}/hooks`);
+const writes = () => sim.requests().byClass.write;
+const commits = () => sim.requests().byRoute['POST /projects/:id/repository/commits'] ?? 0;
+/** Rows of the printed table whose RESULT column is `result`. */
+const rowsWith = (out: string, result: string) => out.split('\n').filter((l) => new RegExp(`\\s${result}(\\s|$)`).test(l));
+const templateFile = (name: string) => `.gitlab/issue_templates/${ISSUE_TEMPLATE_NAMES[name]}.md`;
+
+async function openIssue(title: string): Promise<void> {
+  await api('POST', `/projects/${projectId}/issues`, { title }, 'tok-alice');
+  await sim.idle();
+}
+
+describe('trellis setup on the simulator', () => {
+  it('stops a Developer token before reading or writing anything, and says Maintainer is needed', async () => {
+    const before = writes();
+    const { code, out } = await setup({ token: 'tok-dev' });
+    expect(code).toBe(1);
+    expect(out).toContain('@dev has Developer access (30) to infra/career; setup needs Maintainer (40)');
+    expect(out).toContain('setup stopped');
+    expect(writes()).toBe(before);
+    expect(sim.requests().byRoute['GET /projects/:id/hooks'] ?? 0).toBe(0);
+  });
+
+  it('in a dry run plans every label, both templates and the webhook, and writes nothing', async () => {
+    const before = writes();
+    const { code, out } = await setup({ dryRun: true });
+    expect(code).toBe(0);
+    expect(writes()).toBe(before);
+    // Every label, the two quarter labels, each synced template and the hook; the templates share one commit.
+    expect(rowsWith(out, 'would create')).toHaveLength(TRELLIS_LABELS.length + 2 + synced + 1);
+    expect(rowsWith(out, 'skipped')).toHaveLength(own);
+    expect(out).toContain(`dry run: ${TRELLIS_LABELS.length + 2 + 1 + 1} writes needed, 0 problems`);
+  });
+
+  it('creates the labels (with their colours), the templates in one commit and the hook with the secret', async () => {
+    const { code, out } = await setup();
+    expect(code, out).toBe(0);
+    const labels = await api<Array<{ name: string; color: string; description: string }>>('GET', `/projects/${projectId}/labels?per_page=100`);
+    for (const wanted of TRELLIS_LABELS) expect(labels.find((l) => l.name === wanted.name), wanted.name).toMatchObject({ color: wanted.color, description: wanted.description });
+    expect(labels.map((l) => l.name)).toEqual(expect.arrayContaining(['quarter::FY27-Q1', 'quarter::FY27-Q2']));
+
+    expect(commits()).toBe(1);
+    const raw = await fetch(`${sim.url}/api/v4/projects/${projectId}/repository/files/${encodeURIComponent(templateFile('sre-i'))}/raw?ref=main`, { headers: { 'private-token': sim.rootToken } });
+    expect(await raw.text()).toBe(readFileSync(new URL('../../issue_templates/sre-i.md', import.meta.url), 'utf8'));
+
+    const [hook, ...others] = await hooks();
+    expect(others).toHaveLength(0);
+    expect(hook).toMatchObject({ url: `${receiver.url}/webhooks/gitlab`, issues_events: true, confidential_issues_events: true, note_events: true, confidential_note_events: true, push_events: true });
+    await openIssue('a first event');
+    expect(receiver.deliveries.at(-1)?.['x-gitlab-token']).toBe('secret-1');
+  });
+
+  it('run again, reports every item unchanged and makes no write', async () => {
+    const before = writes();
+    const { code, out } = await setup();
+    expect(code, out).toBe(0);
+    expect(writes()).toBe(before);
+    expect(rowsWith(out, 'created|updated')).toEqual([]);
+    expect(rowsWith(out, 'unchanged').length).toBe(1 + 1 + TRELLIS_LABELS.length + 2 + synced + 1);
+    expect(out).toContain('done: 0 writes, 0 problems');
+  });
+
+  it('puts back a label someone recoloured and a template someone edited, committing only that file', async () => {
+    await api('PUT', `/projects/${projectId}/labels/${encodeURIComponent('sre-i::review')}`, { color: '#000000' });
+    await api('PUT', `/projects/${projectId}/repository/files/${encodeURIComponent(templateFile('sre-ii'))}`, { branch: 'main', content: 'edited by hand', commit_message: 'edit' });
+    const commitsBefore = commits();
+    const before = writes();
+    const { code, out } = await setup();
+    expect(code, out).toBe(0);
+    expect(rowsWith(out, 'updated').map((l) => l.split(/\s+/)[1])).toEqual(['sre-i::review', '.gitlab/issue_templates/SRE']);
+    expect(commits() - commitsBefore).toBe(1);
+    expect(writes() - before).toBe(2);
+  });
+
+  it('turns back on the events someone switched off on the hook', async () => {
+    const [hook] = await hooks();
+    await api('PUT', `/projects/${projectId}/hooks/${hook!.id}`, { note_events: false, token: 'secret-1' });
+    const { code, out } = await setup();
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/webhook .* updated .*enable note events/);
+    expect((await hooks())[0]).toMatchObject({ note_events: true });
+  });
+
+  it('sets the secret again when the hook\'s last delivery was refused with 401 (WEBHOOK_SECRET rotated)', async () => {
+    receiver.accept = 'secret-2';
+    await openIssue('refused: the old secret');
+    expect(receiver.deliveries.at(-1)?.['x-gitlab-token']).toBe('secret-1');
+    const { code, out } = await setup({ secret: 'secret-2,secret-1' });
+    expect(code, out).toBe(0);
+    expect(out).toContain('refused with 401');
+    await openIssue('accepted: the new secret');
+    expect(receiver.deliveries.at(-1)?.['x-gitlab-token']).toBe('secret-2');
+    const again = await setup({ secret: 'secret-2,secret-1' });
+    expect(rowsWith(again.out, 'updated')).toEqual([]);
+  });
+
+  it('reports a hook GitLab disabled after failed deliveries, with what to do, and exits 1', async () => {
+    receiver.status = 500;
+    for (let i = 0; i < 4; i += 1) await openIssue(`failing delivery ${i}`);
+    expect((await hooks())[0]?.alert_status).toBe('temporarily_disabled');
+    const { code, out } = await setup({ secret: 'secret-2' });
+    expect(code).toBe(1);
+    const [problem] = rowsWith(out, 'PROBLEM');
+    expect(problem).toContain('disabled by GitLab until');
+    expect(problem).toContain('Test > Issue events');
+    expect(problem).toContain('trellis reconcile');
+  });
+});
