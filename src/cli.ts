@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { replayCommand } from './commands/replay.js';
+import { reportGearingCommand } from './commands/report-gearing.js';
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { validateRosterCommand } from './commands/validate-roster.js';
@@ -77,6 +78,17 @@ program
   .action(async (o: { dryRun: boolean; resetToken: boolean }) => {
     const cfg = config();
     process.exitCode = await setupCommand(cfg, { dryRun: o.dryRun, resetToken: o.resetToken, log: createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), print: (l) => console.log(l) });
+  });
+
+program
+  .command('report')
+  .description('reports Trellis keeps as issues')
+  .command('gearing')
+  .description('update the Staff+ IC gearing report issue now and print the table')
+  .option('--dry-run', 'print the table and write nothing', false)
+  .action(async (o: { dryRun: boolean }) => {
+    const cfg = config();
+    process.exitCode = await reportGearingCommand(cfg, { dryRun: o.dryRun, log: createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), print: (l) => console.log(l) });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/core/log.js';
-import { BOT, startE2E } from '../helpers/e2e.js';
-import type { E2E } from '../helpers/e2e.js';
+import { parseWebhook } from '../../src/events/normalize.js';
+import { BOT, PROJECT, startE2E } from '../helpers/e2e.js';
+import type { ApiIssue, E2E } from '../helpers/e2e.js';
 import { botNotes, command, modulesOf, moveCard, replies, stateOf, statusNote, theModule, tick, tickAll } from './training-helpers.js';
 
 let e2e: E2E;
@@ -96,6 +97,74 @@ describe('duplicate and out-of-order deliveries', () => {
     expect(await statusNote(e2e, module.iid)).toContain('**Required items: 12 of 62**');
     expect((await replies(e2e, module.iid)).join('\n')).toContain('sam set `sre-i::review`');
     expect(await modulesOf(e2e, 'sofia', 'sre-i')).toHaveLength(1);
+  });
+});
+
+describe('every delivery processed again, in any order', () => {
+  /** The webhooks GitLab delivered about these issues, as `trellis replay` would read them from the hook log. */
+  async function deliveriesAbout(iids: readonly number[]): Promise<Array<{ header: string; body: Record<string, unknown> }>> {
+    const root = e2e.as('root');
+    const [hook] = await root.api<Array<{ id: number }>>('GET', `/projects/${e2e.projectId}/hooks`);
+    const out: Array<{ header: string; body: Record<string, unknown> }> = [];
+    for (let page = 1; ; page++) {
+      const logs = await root.api<Array<{ request_headers: Record<string, string>; request_data: Record<string, unknown> }>>('GET', `/projects/${e2e.projectId}/hooks/${hook!.id}/events?per_page=100&page=${page}`);
+      for (const log of logs) {
+        const data = log.request_data;
+        const about = (data.object_attributes as { iid?: number } | undefined)?.iid ?? (data.issue as { iid?: number } | undefined)?.iid;
+        const header = log.request_headers['X-Gitlab-Event'] ?? '';
+        if (data.object_kind === 'note') {
+          if (iids.includes((data.issue as { iid: number }).iid)) out.push({ header, body: data });
+        } else if (about !== undefined && iids.includes(about)) out.push({ header, body: data });
+      }
+      if (logs.length < 100) return out;
+    }
+  }
+
+  function shuffled<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
+  it('a whole lifecycle replayed (a worker retrying jobs, a resend after the dedupe window) writes nothing and duplicates nothing', async () => {
+    const step = ticking(new Date(Date.now() - 60_000).toISOString());
+    step();
+    const asked = await command(e2e, 'sam', 'start sre-i');
+    let module = await theModule(e2e, 'sam', 'sre-i');
+    for (const [who, change] of [
+      ['sam', (m: ApiIssue) => ({ description: tick(m.description ?? '', 3) })],
+      ['bob', (m: ApiIssue) => ({ add_labels: 'sre-i::review', remove_labels: 'sre-i::in-progress' })],
+      ['carol', (m: ApiIssue) => ({ add_labels: 'sre-i::complete', remove_labels: stateOf(m, 'sre-i') })],
+      ['sam', (m: ApiIssue) => ({ description: tickAll(m.description ?? '') })],
+      ['bob', (m: ApiIssue) => ({ add_labels: 'sre-i::complete', remove_labels: 'sre-i::review' })],
+      ['carol', (m: ApiIssue) => ({ add_labels: 'sre-i::complete', remove_labels: 'sre-i::review' })],
+    ] as const) {
+      step();
+      await e2e.as(who).editIssue(module.iid, change(module));
+      await e2e.settle();
+      module = await e2e.as('sam').issue(module.iid);
+    }
+    const next = await theModule(e2e, 'sam', 'sre-ii');
+    expect([module.state, stateOf(module, 'sre-i')]).toEqual(['closed', 'sre-i::complete']);
+    const iids = [asked, module.iid, next.iid];
+    const before = await Promise.all(iids.map(async (iid) => ({ issue: await e2e.as('root').issue(iid), notes: await e2e.as('root').notes(iid) })));
+
+    const deliveries = await deliveriesAbout(iids);
+    expect(deliveries.length).toBeGreaterThanOrEqual(8);
+    e2e.sim.resetRequests();
+    for (const { header, body } of shuffled(deliveries)) {
+      const parsed = parseWebhook(header, body);
+      if (parsed.kind === 'event') await e2e.trellis.dispatcher!.handleEvent(parsed.event, silentLog);
+    }
+    await e2e.settle();
+    expect(e2e.sim.requests().byClass.write).toBe(0);
+    const after = await Promise.all(iids.map(async (iid) => ({ issue: await e2e.as('root').issue(iid), notes: await e2e.as('root').notes(iid) })));
+    expect(after).toEqual(before);
+    expect(await modulesOf(e2e, 'sam', 'sre-ii')).toHaveLength(1);
+    expect(PROJECT).toBe('infra/career');
   });
 });
 

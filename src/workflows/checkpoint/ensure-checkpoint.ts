@@ -1,0 +1,127 @@
+import type { Action } from '../../core/actions.js';
+import { indexIssues } from '../../core/executor.js';
+import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
+import { markerId } from '../../core/markers.js';
+import type { Person, Roster } from '../../core/roster.js';
+import type { Issue } from '../../gitlab/port.js';
+import { CONVERSATION_TEMPLATE, readConversation } from '../conversation/conversation-record.js';
+import { CONVERSATION_REF, planEnsureConversation } from '../conversation/plan-conversation.js';
+import type { WorkflowContext } from '../workflow.js';
+import { checkpointMarker } from './checkpoint-record.js';
+import { planCreateCheckpoint } from './plan-create-checkpoint.js';
+import type { ConversationLink, PreviousLink } from './plan-create-checkpoint.js';
+import type { ListedCheckpoint } from './plan-quarter-open.js';
+
+/** What ensuring a report's records did. */
+export interface EnsureResult {
+  readonly checkpoint: { readonly iid: number; readonly created: boolean };
+  readonly conversation: { readonly iid: number; readonly created: boolean } | null;
+  readonly writes: number;
+}
+
+export interface EnsureArgs {
+  readonly quarter: FiscalQuarter;
+  readonly report: Person;
+  readonly manager: Person;
+  readonly roster: Roster;
+  /** Null: no checkpoint as of the listing (or the search). */
+  readonly checkpoint: ListedCheckpoint | null;
+  /** Null: no conversation as of the listing; it is opened first, so the checkpoint links it. */
+  readonly conversation: ConversationLink | null;
+  readonly previous: PreviousLink | null;
+  /**
+   * True when `null` above comes from a complete listing: the executor then creates without
+   * searching GitLab (its lock and the Redis cache still stop a second creator).
+   */
+  readonly listed: boolean;
+}
+
+const CHECKPOINT_REF = 'checkpoint';
+
+/**
+ * Makes a report's quarter right: opens the big-picture conversation if they have none, opens the
+ * checkpoint if it is missing, or brings an existing one in line with the roster (assignees,
+ * confidentiality, due date). A thin handler over the plans; each step is idempotent.
+ */
+export async function ensureCheckpoint(ctx: WorkflowContext, args: EnsureArgs): Promise<EnsureResult> {
+  const { quarter: q, report, manager } = args;
+  const guard = guardKey(q.name, report.username);
+  const project = ctx.config.gitlab?.project ?? 'records';
+  // A create that failed after GitLab may have done it (a lost answer) makes the listing unsure:
+  // on the retry, the executor searches instead of trusting "absent".
+  const trusted = args.listed && (await ctx.cache.issueFor(project, guard)) === null;
+  try {
+    return await ensure(ctx, args, trusted);
+  } catch (err) {
+    if (args.listed) await ctx.cache.rememberIssue(project, guard, 0).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean): Promise<EnsureResult> {
+  const { quarter: q, report, manager, roster } = args;
+  const index = indexIssues([], trusted);
+  const bot = (await ctx.bot()).username;
+  let writes = 0;
+  let conversation = args.conversation;
+  let opened: EnsureResult['conversation'] = conversation ? { iid: conversation.iid, created: false } : null;
+  if (!conversation) {
+    const template = ctx.templates.render(CONVERSATION_TEMPLATE, {});
+    const result = await ctx.executor.apply([planEnsureConversation({ ref: CONVERSATION_REF, person: report, manager, template })], { index });
+    const issue = result.refs.get(CONVERSATION_REF);
+    writes += result.writes;
+    if (issue) {
+      const reading = readConversation(issue.description, template);
+      conversation = { iid: issue.iid, values: reading.values, lighthouse: reading.lighthouse, filledIn: reading.filledIn };
+      opened = { iid: issue.iid, created: result.steps[0]?.outcome === 'created' };
+    }
+  }
+  if (args.checkpoint) {
+    const listed = args.checkpoint;
+    const sync: Action = { kind: 'update-issue', issue: { iid: listed.iid }, assignees: [report.username, manager.username], confidential: true, dueDate: q.end };
+    const result = await ctx.executor.apply([sync], { known: [asKnown(listed)] });
+    return { checkpoint: { iid: listed.iid, created: false }, conversation: opened, writes: writes + result.writes };
+  }
+  const actions = planCreateCheckpoint({
+    ref: CHECKPOINT_REF,
+    quarter: q,
+    report,
+    manager,
+    roster,
+    conversation,
+    previous: args.previous,
+    reviewDays: ctx.config.reviewReminderDays,
+    bot,
+    templates: ctx.templates,
+  });
+  const result = await ctx.executor.apply(actions, { index });
+  const issue = result.refs.get(CHECKPOINT_REF);
+  if (!issue) throw new Error(`checkpoint ${q.name} of ${report.username} was neither found nor created`);
+  return { checkpoint: { iid: issue.iid, created: result.steps[0]?.outcome === 'created' }, conversation: opened, writes: writes + result.writes };
+}
+
+/** The Redis key (through the record cache) that says a create for this checkpoint failed once. */
+function guardKey(quarter: string, report: string): string {
+  return `guard:${markerId(checkpointMarker(quarter, report))}`;
+}
+
+/** A listed checkpoint as the executor's `known` issue: enough for comparing assignees, confidentiality and due date. */
+function asKnown(listed: ListedCheckpoint): Issue {
+  return {
+    id: 0,
+    iid: listed.iid,
+    projectId: 0,
+    title: '',
+    description: '',
+    state: 'opened',
+    labels: [],
+    assignees: listed.assignees,
+    author: '',
+    confidential: listed.confidential,
+    dueDate: listed.dueDate,
+    webUrl: '',
+    createdAt: '',
+    updatedAt: '',
+    closedAt: null,
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { PermanentError } from '../../core/errors.js';
+import { localDate, previousQuarter, quarterByName, quarterOf } from '../../core/fiscal-quarter.js';
+import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
+import { findPerson } from '../../core/roster.js';
+import type { Roster } from '../../core/roster.js';
+import type { Issue } from '../../gitlab/port.js';
+import { CONVERSATION_LABEL, CONVERSATION_TEMPLATE } from '../conversation/conversation-record.js';
+import type { WorkflowContext } from '../workflow.js';
+import { CHECKPOINT_LABEL, identifyCheckpoint, quarterLabel } from './checkpoint-record.js';
+import { ensureCheckpoint } from './ensure-checkpoint.js';
+import { planCheckpoint } from './plan-checkpoint.js';
+import { needsContext, planQuarterOpen } from './plan-quarter-open.js';
+import type { EnsureCheckpointData, QuarterListings, QuarterOpenPlan } from './plan-quarter-open.js';
+
+/** The quarter a job or command means: the one named, or the one holding today in the roster's zone. */
+export function quarterFor(roster: Roster, now: Date, name?: unknown): FiscalQuarter {
+  if (typeof name === 'string' && name !== '') {
+    try {
+      return quarterByName(name, roster);
+    } catch (err) {
+      throw new PermanentError('payload_invalid', err instanceof Error ? err.message : String(err), { quarter: name });
+    }
+  }
+  return quarterOf(now, roster);
+}
+
+/** Every issue of a query, listed once (100 a page). */
+export async function listAll(ctx: Pick<WorkflowContext, 'gitlab'>, query: Parameters<WorkflowContext['gitlab']['listIssues']>[0]): Promise<Issue[]> {
+  const out: Issue[] = [];
+  for await (const issue of ctx.gitlab.listIssues(query)) out.push(issue);
+  return out;
+}
+
+/**
+ * The listings the fan-out plans from: the quarter's checkpoints (one label query), and only when
+ * some report has none, last quarter's checkpoints and every conversation. N reports cost about
+ * N/100 reads when nothing is missing and 3N/100 when the quarter opens.
+ */
+export async function listQuarter(ctx: Pick<WorkflowContext, 'gitlab'>, roster: Roster, q: FiscalQuarter): Promise<QuarterListings> {
+  const checkpoints = await listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(q.name)], state: 'all' });
+  if (!needsContext(roster, q, checkpoints)) return { checkpoints, previous: null, conversations: null };
+  const prev = previousQuarter(q, roster);
+  const [previous, conversations] = await Promise.all([
+    listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(prev.name)], state: 'all' }),
+    listAll(ctx, { labels: [CONVERSATION_LABEL], state: 'all' }),
+  ]);
+  return { checkpoints, previous, conversations };
+}
+
+/** Lists and plans the fan-out of a quarter without writing anything (`trellis plan quarter` uses it too). */
+export async function planQuarter(ctx: WorkflowContext, quarterName?: string): Promise<QuarterOpenPlan> {
+  const roster = await ctx.roster();
+  const q = quarterFor(roster, ctx.now(), quarterName);
+  const listings = await listQuarter(ctx, roster, q);
+  return planQuarterOpen({ roster, quarter: q, listings, template: ctx.templates.render(CONVERSATION_TEMPLATE, {}) });
+}
+
+/** BullMQ's addBulk is one round trip; very large departments are sent in slices. */
+const BULK = 500;
+
+/**
+ * `checkpoint:open-quarter`: plans from the listings and queues one `ensure-checkpoint` job per
+ * report that needs one, keyed `checkpoint:FY27-Q4:alice` so re-running (or a second worker
+ * running it at the same time) queues nothing twice. Checkpoints of people who left are kept and
+ * their status note says so.
+ */
+export async function openQuarter(data: Record<string, unknown>, ctx: WorkflowContext): Promise<QuarterOpenPlan> {
+  const plan = await planQuarter(ctx, typeof data.quarter === 'string' ? data.quarter : undefined);
+  for (let i = 0; i < plan.jobs.length; i += BULK) {
+    await ctx.jobs.addBulk(plan.jobs.slice(i, i + BULK).map((j) => ({ name: j.name, id: j.id, data: { ...j.data } })));
+  }
+  if (plan.departed.length > 0) {
+    const roster = await ctx.roster();
+    const today = localDate(ctx.now(), roster.timezone);
+    for (const issue of plan.departed) {
+      const id = identifyCheckpoint(issue);
+      if (!id) continue;
+      await ctx.executor.apply(planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } }), { known: [issue] });
+    }
+  }
+  ctx.log.info({ quarter: plan.quarter.name, reports: plan.rows.length, queued: plan.jobs.length, departed: plan.departed.length }, 'quarter fan-out planned');
+  return plan;
+}
+
+const listedCheckpoint = z.object({ iid: z.number(), assignees: z.array(z.string()), confidential: z.boolean(), dueDate: z.string().nullable() });
+const ensureData = z.object({
+  quarter: z.string(),
+  report: z.string(),
+  checkpoint: listedCheckpoint.nullable(),
+  conversation: z.object({ iid: z.number(), values: z.string().nullable(), lighthouse: z.string().nullable(), filledIn: z.boolean() }).nullable(),
+  previous: z.object({ iid: z.number(), quarter: z.string(), chosen: z.array(z.string()), unfinished: z.array(z.string()) }).nullable(),
+}) satisfies z.ZodType<EnsureCheckpointData>;
+
+/**
+ * `checkpoint:ensure-checkpoint`: one report's quarter, from what the fan-out listed. The roster is
+ * read again, so a report who left or changed manager since the listing is handled as now.
+ */
+export async function ensureCheckpointJob(raw: Record<string, unknown>, ctx: WorkflowContext): Promise<void> {
+  const parsed = ensureData.safeParse(raw);
+  if (!parsed.success) throw new PermanentError('payload_invalid', `ensure-checkpoint job data: ${parsed.error.message}`);
+  const data = parsed.data;
+  const roster = await ctx.roster();
+  const report = findPerson(roster, data.report);
+  const manager = report?.manager ? findPerson(roster, report.manager) : undefined;
+  if (!report || !manager) {
+    ctx.log.info({ report: data.report }, 'report left the roster or has no manager since the fan-out; nothing to do');
+    return;
+  }
+  const result = await ensureCheckpoint(ctx, { ...data, quarter: quarterFor(roster, ctx.now(), data.quarter), report, manager, roster, listed: true });
+  ctx.log.info({ report: report.username, iid: result.checkpoint.iid, created: result.checkpoint.created, writes: result.writes }, 'checkpoint ensured');
+}
