@@ -44,6 +44,8 @@ export function buildSimServer(ctx: SimContext, control: SimControl, opts: { log
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 30 * 1024 * 1024,
+    // Closing must not wait for clients that gave up on a slow (latency-injected) answer.
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: true, querystringParser: (s: string) => parseQuery(s) },
   });
   const limiter = createRateLimiter();
