@@ -91,6 +91,42 @@ program
     process.exitCode = await reportGearingCommand(cfg, { dryRun: o.dryRun, log: createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), print: (l) => console.log(l) });
   });
 
+const plan = program.command('plan').description('print what Trellis would do, writing nothing');
+
+plan
+  .command('quarter')
+  .description("the quarter's checkpoint fan-out: which checkpoints and big-picture conversations would be created or updated (reads GitLab, writes nothing)")
+  .option('--quarter <name>', 'fiscal quarter such as FY27-Q4 (default: the current one in the roster time zone)')
+  .action(async (o: { quarter?: string }) => {
+    const cfg = config();
+    const { planQuarterCommand } = await import('./commands/plan-quarter.js');
+    process.exitCode = await planQuarterCommand(cfg, createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), { ...(o.quarter ? { quarter: o.quarter } : {}), print: (l) => console.log(l) });
+  });
+
+program
+  .command('run-quarter')
+  .description("run the quarter's checkpoint fan-out now, at GitLab's issue creation limit, with a progress bar (safe to repeat: it creates only what is missing)")
+  .option('--quarter <name>', 'fiscal quarter such as FY27-Q4 (default: the current one in the roster time zone)')
+  .action(async (o: { quarter?: string }) => {
+    const cfg = config();
+    const { runQuarterCommand } = await import('./commands/run-quarter.js');
+    const tty = process.stderr.isTTY === true;
+    let lastShown = -1;
+    process.exitCode = await runQuarterCommand(cfg, createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), {
+      ...(o.quarter ? { quarter: o.quarter } : {}),
+      print: (l) => console.log(l),
+      progress(text, done) {
+        // A terminal redraws one line; a log file gets a line every tenth of the way.
+        if (tty) process.stderr.write(`\r${text}${done ? '\n' : ''}`);
+        else {
+          const tenth = Math.floor((Number(/(\d+)%/.exec(text)?.[1] ?? 0)) / 10);
+          if (tenth !== lastShown || done) process.stderr.write(`${text}\n`);
+          lastShown = tenth;
+        }
+      },
+    });
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) console.error(`trellis: ${err.message}`);
   else console.error(err);

@@ -1,19 +1,29 @@
+import { Queue } from 'bullmq';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createExecutor } from './core/executor.js';
+import { AppError } from './core/errors.js';
+import { createMemoryCache, createMemoryLocks } from './core/state-ports.js';
 import type { Log } from './core/log.js';
 import { createRenderer } from './core/render-template.js';
 import type { User } from './gitlab/port.js';
 import type { GitLabGateway } from './gitlab/port.js';
-import { createRedisBudget } from './gitlab/api-budget.js';
+import { createLocalBudget, createRedisBudget } from './gitlab/api-budget.js';
 import { createGitbeakerGateway } from './gitlab/gitbeaker-adapter.js';
+import { adminQueuesPlugin } from './http/admin-queues.js';
 import { buildServer } from './http/build-server.js';
+import { createDashboardData } from './http/dashboard/dashboard-data.js';
+import { dashboardPlugin } from './http/dashboard/dashboard-plugin.js';
+import { parseReconcileStatus, reconcileStatusKey } from './http/dashboard/reconcile-status.js';
+import { createMetrics, metricsPlugin } from './http/metrics.js';
+import type { TrellisMetrics } from './http/metrics.js';
 import { createEventIntake } from './queue/event-intake.js';
 import { startEventWorker } from './queue/event-worker.js';
 import { createJobQueue, startJobWorker } from './queue/job-queue.js';
+import { EVENTS_QUEUE, JOBS_QUEUE } from './queue/queue-names.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { ensureRedis } from './redis/ensure-redis.js';
 import { createRedisCache } from './redis/redis-cache.js';
@@ -25,7 +35,7 @@ import { loadTemplates } from './templates/load-templates.js';
 import { createDispatcher } from './workflows/dispatch.js';
 import { allWorkflows } from './workflows/index.js';
 import type { Dispatcher } from './workflows/dispatch.js';
-import type { Workflow, WorkflowContext } from './workflows/workflow.js';
+import type { JobSink, Workflow, WorkflowContext } from './workflows/workflow.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -38,6 +48,8 @@ export interface Trellis {
   readonly jobs?: JobQueue;
   readonly gitlab?: GitLabGateway;
   readonly roster?: RosterStore;
+  /** This process's metrics (served at /metrics by the api role); `reconcileDrift` is for the reconcile job. */
+  readonly metrics: TrellisMetrics;
   readonly redisUrl: string;
   close(): Promise<void>;
 }
@@ -64,10 +76,22 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
 
   const intake = createEventIntake(producer, { prefix: config.queuePrefix, dedupeTtlMs: config.dedupeTtlMs });
   closers.unshift(() => intake.close());
-  let trellis: Trellis = { redisUrl: redis.url, close: async () => undefined };
+  // Operations' own connection: queue gauges, the dashboard, the admin. It fails a command after one
+  // reconnect attempt, so a scrape during a Redis outage answers instead of hanging.
+  const ops = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  ops.on('error', (err) => log.debug({ err: err.message }, 'redis ops connection error'));
+  const queues = [new Queue(EVENTS_QUEUE, { connection: ops, prefix: config.queuePrefix }), new Queue(JOBS_QUEUE, { connection: ops, prefix: config.queuePrefix })];
+  for (const q of queues) q.on('error', () => undefined);
+  closers.push(async () => {
+    for (const q of queues) await q.close();
+    await ops.quit().catch(() => ops.disconnect());
+  });
+  const lastReconcile = async () => parseReconcileStatus(await ops.get(reconcileStatusKey(config.queuePrefix)));
+  const metrics = createMetrics({ queues: () => queues, lastReconcile });
+  let trellis: Trellis = { redisUrl: redis.url, metrics, close: async () => undefined };
 
   if (opts.role !== 'api') {
-    trellis = { ...trellis, ...(await startWorkers(config, log, redis.url, closers, opts)) };
+    trellis = { ...trellis, ...(await startWorkers(config, log, redis.url, closers, opts, metrics)) };
   }
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -78,6 +102,8 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
       intake,
       logger: log,
       ...(trellis.gitlab ? { gitlabReady: gitlabReady(trellis.gitlab) } : {}),
+      onWebhook: (kind, outcome) => metrics.webhook(kind, outcome),
+      plugins: opsPlugins(config, log, trellis, { ops, queues, lastReconcile, metrics, now: opts.now }),
     });
     closers.unshift(() => app!.close());
     if (opts.listen !== false) {
@@ -98,7 +124,7 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
   };
 }
 
-async function startWorkers(config: Config, log: Logger, redisUrl: string, closers: Array<() => Promise<unknown>>, opts: StartOptions) {
+async function startWorkers(config: Config, log: Logger, redisUrl: string, closers: Array<() => Promise<unknown>>, opts: StartOptions, metrics: TrellisMetrics) {
   if (!config.gitlab) throw new Error('the worker role needs GitLab: set GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT');
   const state = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   state.on('error', (err) => log.debug({ err: err.message }, 'redis state connection error'));
@@ -107,15 +133,8 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   closers.push(() => state.quit().catch(() => state.disconnect()), () => workerConn.quit().catch(() => workerConn.disconnect()));
 
   const prefix = config.queuePrefix;
-  const budget = createRedisBudget(state, { prefix: `${prefix}:budget`, limits: config.limits, log });
-  const gitlab = createGitbeakerGateway({ url: config.gitlab.url, token: config.gitlab.token, project: config.gitlab.project, budget, log, fetchTimeoutMs: config.gitlabTimeoutMs });
-  const locks = createRedisLocks(state, prefix);
-  const cache = createRedisCache(state, prefix);
-  const roster = createRosterStore({ ...(config.rosterFile ? { file: config.rosterFile } : {}), gitlab, redis: state, prefix, log });
-  const templates = createRenderer(await loadTemplates());
-  const bot = memoizeUser(() => gitlab.currentUser());
+  const { gitlab, locks, cache, roster, templates, bot, executor } = await buildServices(config, config.gitlab, log, state, config.dryRun, metrics);
   await bot().catch((err: unknown) => log.warn({ err }, 'GitLab unreachable at start; workers retry until it answers'));
-  const executor = createExecutor({ gitlab, locks, cache, log, botUsername: async () => (await bot()).username, recordsProject: config.gitlab.project, dryRun: config.dryRun });
   const jobs = createJobQueue(workerConn, prefix);
   const ctx: WorkflowContext = {
     config,
@@ -154,6 +173,104 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
     await jobs.close();
   });
   return { dispatcher, jobs, gitlab, roster };
+}
+
+/** What every GitLab-facing role is built from; `state` null keeps locks, caches and the budget in this process. */
+async function buildServices(config: Config, gl: NonNullable<Config['gitlab']>, log: Logger, state: Redis | null, dryRun: boolean, metrics?: TrellisMetrics) {
+  const prefix = config.queuePrefix;
+  const budget = state ? createRedisBudget(state, { prefix: `${prefix}:budget`, limits: config.limits, log }) : createLocalBudget(config.limits);
+  metrics?.trackBudget(budget);
+  const gitlab = createGitbeakerGateway({ url: gl.url, token: gl.token, project: gl.project, budget, log, fetchTimeoutMs: config.gitlabTimeoutMs, ...(metrics ? { onCall: metrics.gitlabCall } : {}) });
+  const locks = state ? createRedisLocks(state, prefix) : createMemoryLocks();
+  const cache = state ? createRedisCache(state, prefix) : createMemoryCache();
+  const roster = createRosterStore({ ...(config.rosterFile ? { file: config.rosterFile } : {}), gitlab, ...(state ? { redis: state } : {}), prefix, log });
+  const templates = createRenderer(await loadTemplates());
+  const bot = memoizeUser(() => gitlab.currentUser());
+  const executor = createExecutor({ gitlab, locks, cache, log, botUsername: async () => (await bot()).username, recordsProject: gl.project, dryRun });
+  return { gitlab, locks, cache, roster, templates, bot, executor };
+}
+
+/** A one-shot context for CLI commands (`trellis plan quarter`, `trellis run-quarter`): no workers, no HTTP. */
+export interface GitlabContext {
+  readonly ctx: WorkflowContext;
+  /** Runs workflow jobs in this process. */
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the gateway, executor and workflows without starting workers. With `redis: true` it shares
+ * the running service's API budget, locks and caches (so it never races the workers); without,
+ * everything stays in this process and Redis is not needed. `jobs` receives fanned-out work.
+ */
+export async function createGitlabContext(config: Config, log: Logger, opts: { redis: boolean; dryRun?: boolean; jobs: JobSink; now?: () => Date }): Promise<GitlabContext> {
+  if (!config.gitlab) throw new AppError('config_invalid', 'this command needs GitLab: set GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT');
+  const redis = opts.redis ? await ensureRedis({ url: config.redisUrl, dataDir: config.dataDir, log }) : null;
+  const state = redis ? new Redis(redis.url, { maxRetriesPerRequest: 3 }) : null;
+  state?.on('error', (err) => log.debug({ err: err.message }, 'redis state connection error'));
+  const s = await buildServices(config, config.gitlab, log, state, opts.dryRun ?? config.dryRun);
+  const ctx: WorkflowContext = {
+    config,
+    gitlab: s.gitlab,
+    executor: s.executor,
+    cache: s.cache,
+    templates: s.templates,
+    roster: () => s.roster.current(),
+    bot: s.bot,
+    now: opts.now ?? (() => new Date()),
+    log: log as Log,
+    jobs: opts.jobs,
+  };
+  const dispatcher = createDispatcher(allWorkflows({ roster: s.roster }), ctx, s.locks);
+  return {
+    ctx,
+    dispatcher,
+    async close() {
+      await state?.quit().catch(() => state.disconnect());
+      redis?.stop?.();
+    },
+  };
+}
+
+/**
+ * `/metrics`, `/dashboard` and `/admin/queues` for the api role. The dashboard reads GitLab through the
+ * workers' gateway when this process has one; an api-only process builds its own on first use, so it
+ * starts and takes webhooks without GitLab.
+ */
+function opsPlugins(
+  config: Config,
+  log: Logger,
+  trellis: Trellis,
+  deps: { ops: Redis; queues: readonly Queue[]; lastReconcile: () => Promise<ReturnType<typeof parseReconcileStatus>>; metrics: TrellisMetrics; now: (() => Date) | undefined },
+): Array<(app: FastifyInstance) => Promise<void>> {
+  const gl = config.gitlab;
+  let own: { gitlab: GitLabGateway; roster: RosterStore } | undefined;
+  const services = (): { gitlab: GitLabGateway; roster: RosterStore } | null => {
+    if (trellis.gitlab && trellis.roster) return { gitlab: trellis.gitlab, roster: trellis.roster };
+    if (!gl) return null;
+    if (!own) {
+      const budget = createRedisBudget(deps.ops, { prefix: `${config.queuePrefix}:budget`, limits: config.limits, log });
+      deps.metrics.trackBudget(budget);
+      const gitlab = createGitbeakerGateway({ url: gl.url, token: gl.token, project: gl.project, budget, log, fetchTimeoutMs: config.gitlabTimeoutMs, onCall: deps.metrics.gitlabCall });
+      own = { gitlab, roster: createRosterStore({ ...(config.rosterFile ? { file: config.rosterFile } : {}), gitlab, redis: deps.ops, prefix: config.queuePrefix, log }) };
+    }
+    return own;
+  };
+  const ttlMs = 30_000;
+  const data = createDashboardData({
+    gitlab: () => services()?.gitlab ?? null,
+    roster: async () => {
+      const s = services();
+      if (!s) throw new Error('GitLab is not configured, so there is no roster');
+      return s.roster.current();
+    },
+    queues: () => deps.queues,
+    lastReconcile: deps.lastReconcile,
+    publicUrl: config.publicUrl,
+    now: deps.now ?? (() => new Date()),
+    ttlMs,
+  });
+  return [metricsPlugin(deps.metrics), dashboardPlugin({ token: config.dashboardToken, data, ttlSeconds: ttlMs / 1000 }), adminQueuesPlugin({ token: config.dashboardToken, queues: deps.queues })];
 }
 
 function gitlabReady(gitlab: GitLabGateway): () => Promise<boolean> {

@@ -2,7 +2,7 @@ import { Gitlab } from '@gitbeaker/rest';
 import { AppError, PermanentError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import type { ApiBudget } from './api-budget.js';
-import { createHttpRequesterFn, type HttpRequester } from './gitlab-http.js';
+import { createHttpRequesterFn, type GitLabCallObserver, type HttpRequester } from './gitlab-http.js';
 import { allPages, createIssueParams, editIssueParams, hookParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
 import { parseList, toAccessLevel, toHook, toHookEvent, toIssue, toLabel, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
 import type { GitLabGateway, Issue, IssueQuery, Project, User } from './port.js';
@@ -27,6 +27,8 @@ export interface GitbeakerGatewayOptions {
    * waiting; the shared budget is paused either way.
    */
   readonly maxRetryAfterMs?: number;
+  /** Sees every HTTP attempt (metrics). */
+  readonly onCall?: GitLabCallObserver;
 }
 
 /** State shared by the gateway and every `forProject` sibling: one client, one user cache. */
@@ -48,6 +50,7 @@ export function createGitbeakerGateway(opts: GitbeakerGatewayOptions): GitLabGat
     budget: opts.budget,
     log: opts.log.child({ component: 'gitlab' }),
     fetchTimeoutMs: opts.fetchTimeoutMs ?? 10_000,
+    ...(opts.onCall ? { onCall: opts.onCall } : {}),
     retry: {
       ...defaultRetryPolicy,
       maxAttempts: opts.maxAttempts ?? defaultRetryPolicy.maxAttempts,

@@ -54,7 +54,12 @@ export interface HttpRequesterOptions {
   readonly retry: RetryPolicy;
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Called after every attempt, for metrics: `status` is the HTTP status, or 'error' when no answer came. */
+  readonly onCall?: GitLabCallObserver;
 }
+
+/** Sees every GitLab attempt: method, route (`projects/42/issues/7`), status or 'error', duration. */
+export type GitLabCallObserver = (method: string, route: string, status: number | 'error', ms: number) => void;
 
 /** A gitbeaker `requesterFn`: budget, event UUID, timeouts, error classification and safe retries. */
 export function createHttpRequesterFn(opts: HttpRequesterOptions): (service: ServiceOptions) => HttpRequester {
@@ -85,11 +90,13 @@ async function request<T>(opts: HttpRequesterOptions, service: ServiceOptions, m
         response = await doFetch(url, { method, headers, body, signal });
         text = await response.text();
       } catch (err) {
+        opts.onCall?.(method, route, 'error', Date.now() - started);
         const { error, sent } = classifyNetworkError(err, method, route);
         opts.log.debug({ method, route, attempt, err: error.message }, 'gitlab request failed');
         throw sent && method === 'POST' ? ambiguous(error, method, route) : error;
       }
       opts.log.debug({ method, route, status: response.status, attempt, ms: Date.now() - started }, 'gitlab request');
+      opts.onCall?.(method, route, response.status, Date.now() - started);
       const responseHeaders = Object.fromEntries(response.headers.entries());
       if (response.ok) return { body: parseBody<T>(response, text), headers: responseHeaders, status: response.status };
 

@@ -129,8 +129,11 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   async function busy(): Promise<number> {
     let n = 0;
     for (const q of queues) {
-      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
       n += Object.values(c).reduce((a, b) => a + b, 0);
+      // A job scheduler (a workflow's weekly or quarterly schedule) always keeps its next run delayed
+      // (id `repeat:<scheduler>:<time>`): that is not work in flight. Retries and delayed fan-outs are.
+      n += (await q.getDelayed()).filter((j) => !String(j.id).startsWith('repeat:')).length;
     }
     return n;
   }

@@ -91,7 +91,7 @@ export function closedEmptyReply(state: CheckpointState, q: FiscalQuarter): stri
 export function overdueReminder(people: People, q: FiscalQuarter): string {
   const report = people.report ? `${inlineText(people.report.name, 80)} (${inlineText(people.report.username)})` : inlineText(people.username);
   const to = people.manager ? `${mention(people.manager.username)}, ` : '';
-  return `${to}${q.name} ended on ${q.end} and ${report}'s checkpoint has no summary of progress yet. Please write it together at your next 1:1 and update the EFW; Trellis marks the checkpoint done once the summary is there.`;
+  return `${to}${q.name} ended on ${q.end} and the checkpoint of ${report} has no summary of progress yet. Please write it together at your next 1:1 and update the EFW; Trellis marks the checkpoint done once the summary is there.`;
 }
 
 /** The reply when someone made a checkpoint public. */

@@ -44,8 +44,7 @@ const CHECKPOINT_REF = 'checkpoint';
  * confidentiality, due date). A thin handler over the plans; each step is idempotent.
  */
 export async function ensureCheckpoint(ctx: WorkflowContext, args: EnsureArgs): Promise<EnsureResult> {
-  const { quarter: q, report, manager } = args;
-  const guard = guardKey(q.name, report.username);
+  const guard = guardKey(args.quarter.name, args.report.username);
   const project = ctx.config.gitlab?.project ?? 'records';
   // A create that failed after GitLab may have done it (a lost answer) makes the listing unsure:
   // on the retry, the executor searches instead of trusting "absent".

@@ -9,6 +9,7 @@ import { CONVERSATION_LABEL, CONVERSATION_TEMPLATE } from '../conversation/conve
 import type { WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL, identifyCheckpoint, quarterLabel } from './checkpoint-record.js';
 import { ensureCheckpoint } from './ensure-checkpoint.js';
+import type { EnsureResult } from './ensure-checkpoint.js';
 import { planCheckpoint } from './plan-checkpoint.js';
 import { needsContext, planQuarterOpen } from './plan-quarter-open.js';
 import type { EnsureCheckpointData, QuarterListings, QuarterOpenPlan } from './plan-quarter-open.js';
@@ -97,6 +98,11 @@ const ensureData = z.object({
  * read again, so a report who left or changed manager since the listing is handled as now.
  */
 export async function ensureCheckpointJob(raw: Record<string, unknown>, ctx: WorkflowContext): Promise<void> {
+  await ensureFromJob(raw, ctx);
+}
+
+/** What `ensure-checkpoint` did, or null when the report has left the roster since the fan-out. */
+export async function ensureFromJob(raw: Record<string, unknown>, ctx: WorkflowContext): Promise<EnsureResult | null> {
   const parsed = ensureData.safeParse(raw);
   if (!parsed.success) throw new PermanentError('payload_invalid', `ensure-checkpoint job data: ${parsed.error.message}`);
   const data = parsed.data;
@@ -105,8 +111,9 @@ export async function ensureCheckpointJob(raw: Record<string, unknown>, ctx: Wor
   const manager = report?.manager ? findPerson(roster, report.manager) : undefined;
   if (!report || !manager) {
     ctx.log.info({ report: data.report }, 'report left the roster or has no manager since the fan-out; nothing to do');
-    return;
+    return null;
   }
   const result = await ensureCheckpoint(ctx, { ...data, quarter: quarterFor(roster, ctx.now(), data.quarter), report, manager, roster, listed: true });
   ctx.log.info({ report: report.username, iid: result.checkpoint.iid, created: result.checkpoint.created, writes: result.writes }, 'checkpoint ensured');
+  return result;
 }

@@ -1,0 +1,146 @@
+import type { Queue } from 'bullmq';
+import { quarterOf } from '../../core/fiscal-quarter.js';
+import type { Roster } from '../../core/roster.js';
+import type { GitLabGateway, Hook, Issue } from '../../gitlab/port.js';
+import { WEBHOOK_PATH } from '../../workflows/setup/setup-catalog.js';
+import { TRAINING_LABEL } from '../../workflows/training/training-module.js';
+import { checkpointsView, gearingView, internshipsView, trainingView } from './dashboard-view.js';
+import type { CheckpointsView, GearingView, InternshipsView, TrainingView } from './dashboard-view.js';
+import type { ReconcileStatus } from './reconcile-status.js';
+
+/** A section's data, or why it could not be read (the page still renders the rest). */
+export type Section<T> = { readonly ok: true; readonly data: T; readonly at: string } | { readonly ok: false; readonly error: string };
+
+export interface HealthView {
+  readonly queues: ReadonlyArray<{ readonly name: string; readonly waiting: number; readonly active: number; readonly delayed: number; readonly schedules: number; readonly failed: number; readonly completed: number }>;
+  readonly failed: ReadonlyArray<{ readonly queue: string; readonly name: string; readonly reason: string; readonly at: string }>;
+  readonly webhook: { readonly state: 'ok' | 'warning' | 'problem'; readonly text: string; readonly url: string | null };
+  readonly reconcile: { readonly state: 'ok' | 'warning'; readonly text: string };
+}
+
+export interface DashboardData {
+  training(): Promise<Section<TrainingView>>;
+  checkpoints(): Promise<Section<CheckpointsView>>;
+  internships(): Promise<Section<InternshipsView>>;
+  gearing(): Promise<Section<GearingView>>;
+  health(): Promise<Section<HealthView>>;
+}
+
+export interface DashboardDataDeps {
+  /** The gateway, built on first use; null when GitLab is not configured (GitLab sections then say so). */
+  readonly gitlab: () => GitLabGateway | null;
+  readonly roster: () => Promise<Roster>;
+  readonly queues: () => readonly Queue[];
+  readonly lastReconcile: () => Promise<ReconcileStatus | null>;
+  /** TRELLIS_PUBLIC_URL: which project hook is Trellis's. */
+  readonly publicUrl: string | undefined;
+  readonly now: () => Date;
+  /** How long GitLab reads are reused; default 30 s. Queue depths are always live. */
+  readonly ttlMs?: number;
+}
+
+/** The dashboard's reads, GitLab ones cached briefly in memory so a refreshing page costs GitLab little. */
+export function createDashboardData(deps: DashboardDataDeps): DashboardData {
+  const ttl = deps.ttlMs ?? 30_000;
+  const issues = (labels: string[], state: 'opened' | 'all') =>
+    cached(ttl, async () => {
+      const gitlab = deps.gitlab();
+      if (!gitlab) throw new Error('GitLab is not configured (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT)');
+      const out: Issue[] = [];
+      for await (const issue of gitlab.listIssues({ labels, state })) out.push(issue);
+      return out;
+    });
+  const training = issues([TRAINING_LABEL], 'all');
+  const checkpoints = new Map<string, () => Promise<Issue[]>>();
+  const internships = issues(['internship-request'], 'all');
+  const hooks = cached(ttl, async () => deps.gitlab()?.listHooks() ?? []);
+  const roster = async (): Promise<Roster | null> => deps.roster().catch(() => null);
+
+  return {
+    training: () => section(deps.now, async () => trainingView(await training(), await roster())),
+    async checkpoints() {
+      return section(deps.now, async () => {
+        const r = await deps.roster();
+        const quarter = quarterOf(deps.now(), r);
+        const key = `quarter::${quarter.name}`;
+        let load = checkpoints.get(key);
+        if (!load) {
+          load = issues(['career-checkpoint', key], 'all');
+          checkpoints.set(key, load);
+        }
+        return checkpointsView(await load(), r, quarter);
+      });
+    },
+    internships: () => section(deps.now, async () => internshipsView(await internships(), await roster())),
+    gearing: () => section(deps.now, async () => gearingView(await deps.roster())),
+    health: () => section(deps.now, async () => health(deps, hooks)),
+  };
+}
+
+async function health(deps: DashboardDataDeps, hooks: () => Promise<Hook[]>): Promise<HealthView> {
+  const queues: Array<HealthView['queues'][number]> = [];
+  const failed: Array<HealthView['failed'][number]> = [];
+  for (const q of deps.queues()) {
+    const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+    // Each schedule keeps its next run as one delayed job: shown apart, so "delayed" means retries and deferred work.
+    const schedules = await q.getJobSchedulersCount();
+    queues.push({ name: q.name, waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: Math.max(0, (c.delayed ?? 0) - schedules), schedules, failed: c.failed ?? 0, completed: c.completed ?? 0 });
+    for (const job of await q.getFailed(0, 4)) {
+      failed.push({ queue: q.name, name: job.name, reason: (job.failedReason ?? '').slice(0, 240), at: job.finishedOn ? new Date(job.finishedOn).toISOString() : '' });
+    }
+  }
+  const webhook = await hookHealth(deps, hooks);
+  const last = await deps.lastReconcile().catch(() => null);
+  const reconcile: HealthView['reconcile'] = last
+    ? { state: last.drift > 0 ? 'warning' : 'ok', text: `${last.at}: ${last.drift} difference${last.drift === 1 ? '' : 's'} found and put right` }
+    : { state: 'warning', text: 'no reconcile run recorded yet' };
+  return { queues, failed, webhook, reconcile };
+}
+
+async function hookHealth(deps: DashboardDataDeps, hooks: () => Promise<Hook[]>): Promise<HealthView['webhook']> {
+  if (!deps.gitlab()) return { state: 'warning', text: 'GitLab is not configured', url: null };
+  let all: Hook[];
+  try {
+    all = await hooks();
+  } catch (err) {
+    return { state: 'warning', text: `cannot read the project's hooks (Trellis's token needs Maintainer): ${message(err)}`, url: null };
+  }
+  const wanted = deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}` : null;
+  const hook = all.find((h) => h.url.replace(/\/+$/, '') === wanted) ?? all.find((h) => h.url.replace(/\/+$/, '').endsWith(WEBHOOK_PATH));
+  if (!hook) return { state: 'problem', text: 'no project hook posts to Trellis: run `trellis setup`', url: wanted };
+  if (hook.alertStatus === 'disabled') return { state: 'problem', text: 'disabled by GitLab after repeated failed deliveries: events are dropped. Test it in Settings > Webhooks, then reconcile.', url: hook.url };
+  if (hook.alertStatus === 'temporarily_disabled') return { state: 'problem', text: `temporarily disabled by GitLab until ${hook.disabledUntil ?? '?'} after failed deliveries: events are dropped meanwhile`, url: hook.url };
+  return { state: 'ok', text: 'executable: GitLab delivers events', url: hook.url };
+}
+
+/** Runs a read, turning failure into an error section (messages only: no stack reaches a page). */
+async function section<T>(now: () => Date, read: () => Promise<T>): Promise<Section<T>> {
+  try {
+    return { ok: true, data: await read(), at: now().toISOString() };
+  } catch (err) {
+    return { ok: false, error: message(err) };
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * `load` reused for `ttlMs` of real time (not the business clock, which tests freeze); concurrent
+ * callers share one read; a failure is not kept.
+ */
+function cached<T>(ttlMs: number, load: () => Promise<T>): () => Promise<T> {
+  let entry: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const t = performance.now();
+    if (entry && t - entry.at < ttlMs) return entry.value;
+    const value = load();
+    const mine = { at: t, value };
+    entry = mine;
+    value.catch(() => {
+      if (entry === mine) entry = undefined;
+    });
+    return value;
+  };
+}

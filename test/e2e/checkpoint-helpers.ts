@@ -1,0 +1,113 @@
+import { expect } from 'vitest';
+import pino from 'pino';
+import { BOT } from '../helpers/e2e.js';
+import type { ApiIssue, ApiNote, E2E } from '../helpers/e2e.js';
+
+/** What the checkpoint e2e suites look at, as a person would in GitLab. */
+
+/** A small department: vera manages carol and erin; carol manages alice and bob; erin manages olivia. */
+export const DEPARTMENT = `
+fiscal_year_start_month: 2
+timezone: Europe/London
+teams:
+  - { id: foundations, name: Foundations, kind: sre, manager: carol }
+  - { id: observability, name: Observability, kind: sre, manager: erin }
+people:
+  - { username: vera, name: Vera Vance, team: foundations, role: senior-engineering-manager, level: director, timezone: Europe/London }
+  - { username: carol, name: Carol Chen, manager: vera, team: foundations, role: engineering-manager, level: manager, timezone: Europe/Berlin }
+  - { username: erin, name: Erin Evans, manager: vera, team: observability, role: engineering-manager, level: manager, timezone: America/New_York }
+  - { username: alice, name: Alice Adams, manager: carol, team: foundations, role: site-reliability-engineer, level: intermediate, timezone: Europe/Berlin, efw: "https://example.com/efw/alice" }
+  - { username: bob, name: Bob Brown, manager: carol, team: foundations, role: senior-site-reliability-engineer, level: senior, timezone: Europe/Paris }
+  - { username: olivia, name: Olivia Ortiz, manager: erin, team: observability, role: site-reliability-engineer, level: intermediate, timezone: America/Toronto }
+review_dates: ["03-01", "09-01"]
+`;
+
+export const REPORTS = ['carol', 'erin', 'alice', 'bob', 'olivia'];
+export const MANAGER: Record<string, string> = { carol: 'vera', erin: 'vera', alice: 'carol', bob: 'carol', olivia: 'erin' };
+
+const log = pino({ level: process.env.E2E_LOG ?? 'silent' });
+
+/** Runs a checkpoint job as its schedule would, then waits for what it queued and the webhooks. */
+export async function runJob(e2e: E2E, name: string, data: Record<string, unknown> = {}): Promise<void> {
+  await e2e.trellis.dispatcher!.runJob(name, data, log);
+  await e2e.settle();
+}
+
+/** Every issue of the project (any state), as root sees them. */
+export async function allIssues(e2e: E2E, query: Record<string, string> = {}): Promise<ApiIssue[]> {
+  const out: ApiIssue[] = [];
+  for (let page = 1; ; page++) {
+    const batch = await e2e.as('root').issues({ ...query, page: String(page) });
+    out.push(...batch);
+    if (batch.length < 100) return out;
+  }
+}
+
+/** The quarter's checkpoints by report; fails when a report has more than one. */
+export async function checkpoints(e2e: E2E, quarter: string): Promise<Map<string, ApiIssue>> {
+  const issues = await allIssues(e2e, { labels: `quarter::${quarter}` });
+  const out = new Map<string, ApiIssue>();
+  for (const issue of issues) {
+    const who = /career checkpoint: @(\S+)$/.exec(issue.title)?.[1] ?? '?';
+    expect(out.has(who), `${who} has two ${quarter} checkpoints`).toBe(false);
+    out.set(who, issue);
+  }
+  return out;
+}
+
+/** The report's one checkpoint of a quarter. */
+export async function checkpointOf(e2e: E2E, quarter: string, report: string): Promise<ApiIssue> {
+  const found = (await checkpoints(e2e, quarter)).get(report);
+  expect(found, `${report}'s ${quarter} checkpoint`).toBeDefined();
+  return found!;
+}
+
+/** Big-picture conversations by person; fails on a second one. */
+export async function conversations(e2e: E2E): Promise<Map<string, ApiIssue>> {
+  const out = new Map<string, ApiIssue>();
+  for (const issue of await allIssues(e2e, { labels: 'career-conversation' })) {
+    const who = /conversation: @(\S+)$/.exec(issue.title)?.[1] ?? '?';
+    expect(out.has(who), `${who} has two conversations`).toBe(false);
+    out.set(who, issue);
+  }
+  return out;
+}
+
+/** The scoped checkpoint state. */
+export function stateOf(issue: ApiIssue): string | undefined {
+  return issue.labels.find((l) => l.startsWith('checkpoint::'));
+}
+
+export function assigneesOf(issue: ApiIssue): string[] {
+  return issue.assignees.map((a) => a.username).sort();
+}
+
+/** Trellis's notes on an issue. */
+export async function botNotes(e2e: E2E, iid: number): Promise<ApiNote[]> {
+  return (await e2e.as('root').notes(iid)).filter((n) => !n.system && n.author.username === BOT);
+}
+
+/** Trellis's one status note (fails when there are two). */
+export async function statusNote(e2e: E2E, iid: number): Promise<string | undefined> {
+  const notes = (await botNotes(e2e, iid)).filter((n) => n.body.includes('<!-- trellis:status:checkpoint -->'));
+  expect(notes.length, `status notes on #${iid}`).toBeLessThanOrEqual(1);
+  return notes[0]?.body;
+}
+
+/** Ticks the focus areas at these 0-based positions, as people do in the description. */
+export function tickAreas(description: string, positions: readonly number[]): string {
+  const lines = description.split('\n');
+  const start = lines.indexOf('## Focus areas');
+  let k = -1;
+  for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('## '); i++) {
+    if (!/^- \[[ x]\] /.test(lines[i]!)) continue;
+    k += 1;
+    lines[i] = lines[i]!.replace(/^- \[[ x]\]/, positions.includes(k) ? '- [x]' : '- [ ]');
+  }
+  return lines.join('\n');
+}
+
+/** Writes the summary of progress under its heading. */
+export function withSummary(description: string, summary: string): string {
+  return description.replace('## Summary of progress\n', `## Summary of progress\n\n${summary}\n`);
+}

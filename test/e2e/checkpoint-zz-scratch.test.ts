@@ -1,0 +1,23 @@
+import { it } from 'vitest';
+import { startE2E } from '../helpers/e2e.js';
+import { checkpoints, DEPARTMENT, runJob, tickAreas, withSummary, botNotes } from './checkpoint-helpers.js';
+it('scratch', async () => {
+  const e2e = await startE2E({ roster: DEPARTMENT, now: '2026-02-01T09:00:00.000Z' });
+  await runJob(e2e, 'checkpoint:open-quarter');
+  let q = await checkpoints(e2e, 'FY27-Q1');
+  const a = q.get('alice')!, b = q.get('bob')!, o = q.get('olivia')!;
+  await e2e.as('alice').editIssue(a.iid, { description: tickAreas(a.description!, [0, 2]) });
+  await e2e.as('bob').editIssue(b.iid, { description: tickAreas(b.description!, [0, 1, 2, 3]) });
+  await e2e.as('olivia').editIssue(o.iid, { state_event: 'close' });
+  await e2e.as('bob').editIssue(b.iid, { confidential: false });
+  await e2e.settle();
+  e2e.setClock('2026-04-16T09:00:00.000Z');
+  await runJob(e2e, 'checkpoint:review-reminder');
+  q = await checkpoints(e2e, 'FY27-Q1');
+  await e2e.as('alice').editIssue(a.iid, { description: withSummary(q.get('alice')!.description!, 'Did things') });
+  await e2e.settle();
+  e2e.setClock('2026-05-01T09:00:00.000Z');
+  await runJob(e2e, 'checkpoint:close-quarter');
+  for (const i of [a, b, o]) for (const n of await botNotes(e2e, i.iid)) console.log(`#${i.iid}:`, n.body, '\n-----');
+  await e2e.close();
+}, 60000);
