@@ -49,6 +49,7 @@ export const envSchema = z.object({
   TRELLIS_RECONCILE_CRON: z.string().default('17 * * * *'),
   TRELLIS_REVIEW_REMINDER_DAYS: positiveInt(14),
   TRELLIS_DATA_DIR: z.string().default('.trellis-data'),
+  TRELLIS_DEMO_SIM_HOST: z.string().default('127.0.0.1'),
 });
 
 export interface Config {
@@ -75,6 +76,8 @@ export interface Config {
   readonly reconcileCron: string;
   readonly reviewReminderDays: number;
   readonly dataDir: string;
+  /** Where demo mode's simulator listens: 0.0.0.0 in a container, so its port can be published. */
+  readonly demoSimHost: string;
 }
 
 /** Parses the environment into a frozen Config, or throws AppError('config_invalid') naming each bad variable. */
@@ -118,5 +121,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconcileCron: e.TRELLIS_RECONCILE_CRON,
     reviewReminderDays: e.TRELLIS_REVIEW_REMINDER_DAYS,
     dataDir: e.TRELLIS_DATA_DIR,
+    demoSimHost: e.TRELLIS_DEMO_SIM_HOST,
   } satisfies Config);
 }

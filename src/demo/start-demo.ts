@@ -17,7 +17,7 @@ export const DEMO_PEOPLE = ['vera', 'carol', 'erin', 'dave', 'frank', 'grace', '
  * Trellis at it. `register` adds the project webhook once Trellis listens.
  */
 export async function startDemo(config: Config, simPort: number): Promise<{ sim: RunningSim; config: Config; register(trellisUrl: string): Promise<void>; instructions(trellisUrl: string): string[] }> {
-  const sim = await startSimulator({ port: simPort, host: '127.0.0.1' });
+  const sim = await startSimulator({ port: simPort, host: config.demoSimHost });
   const roster = await readFile(DEMO_ROSTER, 'utf8');
   const seed = await sim.seed({
     users: [
@@ -68,6 +68,7 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
         `  GitLab simulator   ${sim.url}/api/v4   (root token: ${sim.rootToken})`,
         `  records project    ${DEMO_PROJECT} (id ${projectId}), roster in .trellis/roster.yml`,
         `  Trellis            ${trellisUrl}   (health: ${trellisUrl}/healthz, readiness: ${trellisUrl}/readyz)`,
+        config.dashboardToken ? `  dashboard          ${trellisUrl}/dashboard   (sign in with DASHBOARD_TOKEN)` : '  dashboard          off: set DASHBOARD_TOKEN to turn on /dashboard and /admin/queues',
         `  people             ${DEMO_PEOPLE.join(', ')}: token demo-<name>-token (e.g. demo-alice-token)`,
         '',
         'Try it (as alice, with curl or any GitLab client):',

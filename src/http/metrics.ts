@@ -86,7 +86,7 @@ export function createMetrics(opts: MetricsOptions): TrellisMetrics {
     const read = (): Promise<ReconcileStatus | null> => lastReconcile().catch(() => null);
     new Gauge({
       name: 'trellis_reconcile_last_drift',
-      help: 'Differences the last reconcile run found (absent until one ran)',
+      help: 'Differences the last reconcile run found (0 until one ran)',
       registers: [registry],
       async collect() {
         const s = await read();
@@ -96,7 +96,7 @@ export function createMetrics(opts: MetricsOptions): TrellisMetrics {
     });
     new Gauge({
       name: 'trellis_reconcile_last_run_timestamp_seconds',
-      help: 'When the last reconcile run finished (absent until one ran)',
+      help: 'When the last reconcile run finished, in Unix seconds (0: none ran yet)',
       registers: [registry],
       async collect() {
         const s = await read();

@@ -30,7 +30,7 @@ describe('`checkpoint [@user]`: who may open a checkpoint for whom', () => {
     ['anyone for someone not on the roster', 'carol', 'checkpoint @zed', 'zed is not on the roster, so Trellis cannot open a FY27-Q1 career checkpoint for them.'],
     ['someone not on the roster for themselves', 'zed', 'checkpoint', 'You are not on the roster'],
     ['a person without a manager', 'vera', 'checkpoint', 'vera has no manager on the roster'],
-    ['a name that is not a username', 'carol', 'checkpoint @a!b', '“a\\!b” is not a username. Use `@trellis-bot checkpoint`'],
+    ['a name that is not a username', 'carol', 'checkpoint @a!b', '“@\u200Da\\!b” is not a username. Use `@trellis-bot checkpoint`'],
   ])('%s is refused, saying why', (_name, actor, text, why) => {
     const d = decide(actor, text);
     expect(d.kind).toBe('refuse');

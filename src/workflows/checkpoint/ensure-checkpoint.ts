@@ -60,7 +60,6 @@ export async function ensureCheckpoint(ctx: WorkflowContext, args: EnsureArgs): 
 async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean): Promise<EnsureResult> {
   const { quarter: q, report, manager, roster } = args;
   const index = indexIssues([], trusted);
-  const bot = (await ctx.bot()).username;
   let writes = 0;
   let conversation = args.conversation;
   let opened: EnsureResult['conversation'] = conversation ? { iid: conversation.iid, created: false } : null;
@@ -90,7 +89,7 @@ async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean):
     conversation,
     previous: args.previous,
     reviewDays: ctx.config.reviewReminderDays,
-    bot,
+    bot: (await ctx.bot()).username,
     templates: ctx.templates,
   });
   const result = await ctx.executor.apply(actions, { index });

@@ -114,8 +114,8 @@ export function identifyModule(issue: Pick<Issue, 'description' | 'title'>): Mod
  */
 export function templateLearner(issue: Pick<Issue, 'assignees' | 'author'>, roster: Roster): string {
   const [only, ...others] = issue.assignees;
-  if (only && others.length === 0 && findPerson(roster, only)) return findPerson(roster, only)?.username ?? only;
-  return findPerson(roster, issue.author)?.username ?? issue.author;
+  const assignee = only !== undefined && others.length === 0 ? findPerson(roster, only) : undefined;
+  return assignee?.username ?? findPerson(roster, issue.author)?.username ?? issue.author;
 }
 
 /**

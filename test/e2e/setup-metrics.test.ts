@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalBudget } from '../../src/gitlab/api-budget.js';
+import { reconcileStatusKey } from '../../src/http/dashboard/reconcile-status.js';
+import { createMetrics, routeClass } from '../../src/http/metrics.js';
+import { startE2E } from '../helpers/e2e.js';
+import type { E2E } from '../helpers/e2e.js';
+import { testRedis } from '../helpers/redis.js';
+
+/** `/metrics` of a whole Trellis on the simulator, after real webhooks and GitLab calls. */
+
+let e2e: E2E;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+  const issue = await e2e.as('alice').createIssue({ title: 'metrics' });
+  await e2e.as('alice').comment(issue.iid, '@trellis-bot help');
+  await e2e.settle();
+}, 60_000);
+
+afterAll(async () => {
+  await e2e?.close();
+});
+
+async function scrape(): Promise<string> {
+  const res = await fetch(`${e2e.trellis.url}/metrics`);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+/** The value of one sample line, or undefined when the series is absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('/metrics', () => {
+  it('counts the webhooks received, by kind and outcome', async () => {
+    const text = await scrape();
+    expect(sample(text, 'trellis_webhooks_total{kind="Issue Hook",outcome="queued"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'trellis_webhooks_total{kind="Note Hook",outcome="queued"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts GitLab calls by method, route class and status, with no ids in the labels', async () => {
+    const text = await scrape();
+    const calls = text.split('\n').filter((l) => l.startsWith('trellis_gitlab_requests_total{'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(sample(text, 'trellis_gitlab_requests_total{method="POST",route="projects/:id/issues/:iid/notes",status="201"}')).toBeGreaterThanOrEqual(1);
+    for (const line of calls) expect(line).not.toMatch(/route="[^"]*\/\d+/);
+    expect(text).toContain('trellis_gitlab_request_duration_seconds_bucket{le="0.05",method="POST",route="projects/:id/issues/:iid/notes"}');
+  });
+
+  it('gauges the jobs of both queues by state, read from Redis at scrape time', async () => {
+    const text = await scrape();
+    expect(sample(text, 'trellis_queue_jobs{queue="events",state="completed"}')).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'trellis_queue_jobs{queue="events",state="waiting"}')).toBe(0);
+    expect(sample(text, 'trellis_queue_jobs{queue="jobs",state="failed"}')).toBe(0);
+  });
+
+  it('shows the last reconcile once the reconcile job has recorded one, and counts drift', async () => {
+    expect(sample(await scrape(), 'trellis_reconcile_last_run_timestamp_seconds')).toBe(0);
+    const redis = testRedis();
+    await redis.set(reconcileStatusKey(e2e.prefix), JSON.stringify({ at: '2026-03-02T10:17:00.000Z', drift: 3 }));
+    await redis.quit();
+    e2e.trellis.metrics.reconcileDrift.inc({ kind: 'labels' }, 3);
+    const text = await scrape();
+    expect(sample(text, 'trellis_reconcile_last_drift')).toBe(3);
+    expect(sample(text, 'trellis_reconcile_last_run_timestamp_seconds')).toBe(Date.parse('2026-03-02T10:17:00.000Z') / 1000);
+    expect(sample(text, 'trellis_reconcile_drift_total{kind="labels"}')).toBe(3);
+  });
+
+  it('includes Node process metrics', async () => {
+    const text = await scrape();
+    expect(text).toContain('trellis_process_resident_memory_bytes');
+    expect(text).toContain('trellis_nodejs_eventloop_lag_seconds');
+  });
+});
+
+describe('rate-limit waits', () => {
+  it('count the time a process waited for the shared API budget', async () => {
+    let now = 0;
+    const budget = createLocalBudget({ api: 60, issue_create: 0, note_create: 0 }, { clock: () => now, sleep: async (ms) => void (now += ms) });
+    const metrics = createMetrics({ queues: () => [], processMetrics: false });
+    metrics.trackBudget(budget);
+    for (let i = 0; i < 4; i += 1) await budget.take('api');
+    expect(budget.waitedMs()).toBeGreaterThan(0);
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'trellis_gitlab_rate_limit_wait_seconds_total')).toBe(budget.waitedMs() / 1000);
+  });
+});
+
+describe('route classes', () => {
+  it.each([
+    ['projects/42/issues/7/notes/9', 'projects/:id/issues/:iid/notes/:id'],
+    ['projects/infra%2Fcareer', 'projects/:id'],
+    ['projects/42/repository/files/.gitlab%2Fissue_templates%2FSRE%20I.md/raw', 'projects/:id/repository/files/:path/raw'],
+    ['projects/42/labels/sre-i%3A%3Areview', 'projects/:id/labels/:name'],
+    ['projects/42/hooks/3/events', 'projects/:id/hooks/:id/events'],
+    ['users/5', 'users/:id'],
+    ['user', 'user'],
+  ])('%s -> %s', (route, cls) => {
+    expect(routeClass(route)).toBe(cls);
+  });
+});
