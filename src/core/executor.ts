@@ -8,6 +8,7 @@ import type { Marker } from './markers.js';
 import type { Locks, RecordCache } from './state-ports.js';
 import type { GitLabGateway, Issue, IssueChange } from '../gitlab/port.js';
 import { labelsAfter } from './labels.js';
+import { issueFingerprint } from './issue-fingerprint.js';
 
 export interface ExecutorDeps {
   readonly gitlab: GitLabGateway;
@@ -217,6 +218,8 @@ class Run {
     if (this.deps.dryRun) return 'would-change';
     const updated = await gw.updateIssue(issue.iid, change);
     this.known.set(this.key(project, issue.iid), updated);
+    // Trellis's own events are skipped, so record this version here: an older payload arriving later is then read fresh.
+    await this.deps.cache.observeIssue(String(updated.projectId), updated.iid, updated.updatedAt, issueFingerprint(updated));
     return 'updated';
   }
 

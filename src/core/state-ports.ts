@@ -23,10 +23,12 @@ export interface RecordCache {
   rememberNote(project: string, iid: number, markerId: string, memo: NoteMemo): Promise<void>;
   forgetNote(project: string, iid: number, markerId: string): Promise<void>;
   /**
-   * Records that an event showed this issue as of `updatedAt`; 'stale' when a newer version was
-   * already seen (events arrive in any order), so the caller reads the issue fresh instead.
+   * Records that this version of an issue was seen (from an event, or returned by Trellis's own write);
+   * 'stale' when a newer version was already seen (events arrive in any order), so the caller reads the
+   * issue fresh instead. Webhook times have whole seconds only, so a different `fingerprint` with the
+   * same time is also 'stale': which of the two is newer cannot be told, and a read settles it.
    */
-  observeIssue(project: string, iid: number, updatedAt: string): Promise<'newest' | 'stale'>;
+  observeIssue(project: string, iid: number, updatedAt: string, fingerprint?: string): Promise<'newest' | 'stale'>;
 }
 
 /** Locks for one process. */
@@ -50,13 +52,14 @@ export function createMemoryLocks(): Locks {
 export function createMemoryCache(): RecordCache {
   const issues = new Map<string, number>();
   const notes = new Map<string, NoteMemo>();
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { at: number; fp: string }>();
   return {
-    async observeIssue(project, iid, updatedAt) {
+    async observeIssue(project, iid, updatedAt, fingerprint = '') {
       const key = `${project} ${iid}`;
       const at = Date.parse(updatedAt);
-      if ((seen.get(key) ?? -Infinity) > at) return 'stale';
-      seen.set(key, at);
+      const last = seen.get(key);
+      if (last && (last.at > at || (last.at === at && last.fp !== fingerprint))) return 'stale';
+      seen.set(key, { at, fp: fingerprint });
       return 'newest';
     },
     async issueFor(project, id) {

@@ -2,10 +2,16 @@ import type { Redis } from 'ioredis';
 import type { RecordCache } from '../core/state-ports.js';
 
 const TTL_SECONDS = 90 * 24 * 3600;
-const OBSERVE = `local seen = tonumber(redis.call('get', KEYS[1]) or '-1')
+// Stored as "<epoch ms> <fingerprint>"; see RecordCache.observeIssue for why equal times compare fingerprints.
+const OBSERVE = `local cur = redis.call('get', KEYS[1])
 local at = tonumber(ARGV[1])
-if seen > at then return 0 end
-redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if cur then
+  local sp = string.find(cur, ' ', 1, true)
+  local seen = tonumber(string.sub(cur, 1, sp - 1))
+  local fp = string.sub(cur, sp + 1)
+  if seen > at or (seen == at and fp ~= ARGV[3]) then return 0 end
+end
+redis.call('set', KEYS[1], ARGV[1] .. ' ' .. ARGV[3], 'EX', ARGV[2])
 return 1`;
 
 /** The record cache in Redis: marker -> iid and note id + body hash, kept 90 days, rebuilt from GitLab on a miss. */
@@ -13,10 +19,10 @@ export function createRedisCache(redis: Redis, prefix: string): RecordCache {
   const issueKey = (project: string, id: string) => `${prefix}:issue:${project}:${id}`;
   const noteKey = (project: string, iid: number, id: string) => `${prefix}:note:${project}:${iid}:${id}`;
   return {
-    async observeIssue(project, iid, updatedAt) {
+    async observeIssue(project, iid, updatedAt, fingerprint = '') {
       const at = Date.parse(updatedAt);
       if (Number.isNaN(at)) return 'newest';
-      const newest = await redis.eval(OBSERVE, 1, `${prefix}:seen:${project}:${iid}`, String(at), String(7 * 24 * 3600));
+      const newest = await redis.eval(OBSERVE, 1, `${prefix}:seen:${project}:${iid}`, String(at), String(7 * 24 * 3600), fingerprint);
       return newest === 1 ? 'newest' : 'stale';
     },
     async issueFor(project, id) {

@@ -1,6 +1,7 @@
 import type { Log } from '../core/log.js';
 import type { TrellisEvent } from '../events/types.js';
 import type { Locks } from '../core/state-ports.js';
+import { issueFingerprint } from '../core/issue-fingerprint.js';
 import type { Workflow, WorkflowContext } from './workflow.js';
 
 export interface Dispatcher {
@@ -47,7 +48,7 @@ export function createDispatcher(workflows: readonly Workflow[], ctx: WorkflowCo
 
 async function freshen(event: TrellisEvent, ctx: WorkflowContext): Promise<TrellisEvent> {
   if (event.type === 'push') return event;
-  const seen = await ctx.cache.observeIssue(String(event.project.id), event.issue.iid, event.issue.updatedAt);
+  const seen = await ctx.cache.observeIssue(String(event.project.id), event.issue.iid, event.issue.updatedAt, issueFingerprint(event.issue));
   if (seen === 'newest') return event;
   const fresh = await ctx.gitlab.forProject(event.project.id).getIssue(event.issue.iid);
   return fresh ? { ...event, issue: fresh } : event;

@@ -189,3 +189,25 @@ describe('executor', () => {
     expect(gitlab.writeCalls()).toEqual([]);
   });
 });
+
+describe('seeing issue versions out of order', () => {
+  const v = (updatedAt: string, fp: string) => ({ updatedAt, fp });
+  it.each([
+    ['a newer version', [v('2026-11-01T10:00:00Z', 'a'), v('2026-11-01T10:00:01Z', 'b')], 'newest'],
+    ['an older version after a newer one', [v('2026-11-01T10:00:01Z', 'b'), v('2026-11-01T10:00:00Z', 'a')], 'stale'],
+    ['the same version twice (a redelivery)', [v('2026-11-01T10:00:00Z', 'a'), v('2026-11-01T10:00:00Z', 'a')], 'newest'],
+    ['a different version in the same second', [v('2026-11-01T10:00:00Z', 'a'), v('2026-11-01T10:00:00Z', 'b')], 'stale'],
+  ])('%s is %s', async (_name, versions, expected) => {
+    const cache = createMemoryCache();
+    let last = '';
+    for (const x of versions) last = await cache.observeIssue('p', 1, x.updatedAt, x.fp);
+    expect(last).toBe(expected);
+  });
+
+  it("records Trellis's own writes, so a payload older than them is read fresh", async () => {
+    const { gitlab, executor, cache } = setup();
+    const issue = gitlab.seedIssue({ title: 't', labels: [] });
+    await executor.apply([{ kind: 'set-labels', issue: { iid: issue.iid }, add: ['x'] }], { known: [issue] });
+    expect(await cache.observeIssue(String(issue.projectId), issue.iid, issue.updatedAt, 'old payload')).toBe('stale');
+  });
+});

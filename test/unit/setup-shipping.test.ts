@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+
+/**
+ * What ships: docker-compose.yml, .gitlab-ci.yml and .ci/run, checked by parsing them (no Docker
+ * engine or compose plugin needed: `docker compose config` is not available everywhere CI runs).
+ */
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  ports?: string[];
+  profiles?: string[];
+  environment?: Record<string, string>;
+  env_file?: Array<{ path: string; required: boolean }>;
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: { replicas?: number };
+  volumes?: string[];
+  stop_grace_period?: string;
+}
+
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const { redis, api, worker, demo } = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('has Redis, one API, two workers, and a demo profile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'demo', 'redis', 'worker']);
+    expect(api?.command).toEqual(['serve', '--role', 'api']);
+    expect(worker?.command).toEqual(['serve', '--role', 'worker']);
+    expect(worker?.deploy?.replicas).toBe(2);
+    expect(api?.deploy?.replicas ?? 1).toBe(1);
+  });
+
+  it('keeps Redis persistent and never evicting queued jobs', () => {
+    expect(redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+    expect(redis?.volumes).toEqual(['redis-data:/data']);
+    expect(compose.volumes).toHaveProperty('redis-data');
+  });
+
+  it.each(['api', 'worker', 'demo'])('%s waits for a healthy Redis and reaches it by service name', (name) => {
+    const s = compose.services[name];
+    expect(s?.depends_on?.redis?.condition).toBe('service_healthy');
+    expect(s?.environment?.REDIS_URL).toBe('redis://redis:6379');
+  });
+
+  it.each(['api', 'worker'])('%s runs in production from .env, and has time to finish running jobs on stop', (name) => {
+    const s = compose.services[name];
+    expect(s?.environment?.NODE_ENV).toBe('production');
+    expect(s?.env_file).toEqual([{ path: '.env', required: false }]);
+    const grace = Number(/^(\d+)s$/.exec(s?.stop_grace_period ?? '')?.[1]);
+    expect(grace * 1000).toBeGreaterThan(loadConfig({}).shutdownTimeoutMs);
+  });
+
+  it('runs demo mode only in the demo profile, its simulator listening on 0.0.0.0 with both ports published', () => {
+    expect(demo?.profiles).toEqual(['demo']);
+    expect(api?.profiles).toBeUndefined();
+    expect(demo?.environment).toMatchObject({ NODE_ENV: 'development', HOST: '0.0.0.0', TRELLIS_DEMO_SIM_HOST: '0.0.0.0' });
+    expect(demo?.ports).toEqual(['8080:8080', '8081:8081']);
+    // Demo mode means no GitLab settings: it must not read the production .env.
+    expect(demo?.env_file).toBeUndefined();
+    expect(Object.keys(demo?.environment ?? {}).filter((k) => k.startsWith('GITLAB_'))).toEqual([]);
+  });
+
+  it('TRELLIS_DEMO_SIM_HOST is a configuration variable (default: loopback only)', () => {
+    expect(loadConfig({}).demoSimHost).toBe('127.0.0.1');
+    expect(loadConfig({ TRELLIS_DEMO_SIM_HOST: '0.0.0.0' }).demoSimHost).toBe('0.0.0.0');
+  });
+});
+
+describe('.gitlab-ci.yml', () => {
+  const ci = parse(read('.gitlab-ci.yml')) as Record<string, { stage?: string; image?: string; services?: Array<{ name: string; alias?: string } | string>; script?: string[]; variables?: Record<string, string> }> & { stages: string[] };
+
+  it('tests with a Redis service through .ci/run, then builds the image', () => {
+    expect(ci.stages).toEqual(['test', 'build']);
+    expect(ci.test?.image).toMatch(/^node:24-bookworm/);
+    expect(ci.test?.services).toEqual([{ name: expect.stringMatching(/^redis:/), alias: 'redis' }]);
+    expect(ci.test?.variables?.TEST_REDIS_URL).toBe('redis://redis:6379');
+    expect(ci.test?.script).toEqual(['.ci/run']);
+    expect(ci['build-image']?.stage).toBe('build');
+    expect(ci['build-image']?.script?.join('\n')).toContain('docker push "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA"');
+  });
+});
+
+describe('.ci/run', () => {
+  it('installs Debian chromium when missing, for the browser tests', () => {
+    expect(read('.ci/run')).toMatch(/\[ -x \/usr\/bin\/chromium \] \|\| need\+=\(chromium\)/);
+  });
+});
