@@ -1,4 +1,5 @@
 import { localDate, previousQuarter, quarterOf } from '../../core/fiscal-quarter.js';
+import { issueFingerprint } from '../../core/issue-fingerprint.js';
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import type { Roster } from '../../core/roster.js';
 import type { Issue } from '../../gitlab/port.js';
@@ -84,7 +85,7 @@ async function pass(ctx: WorkflowContext, listed: Issue, roster: Roster, today: 
   const id = identifyCheckpoint(listed);
   if (!id) return;
   let issue = listed;
-  if ((await ctx.cache.observeIssue(String(listed.projectId), listed.iid, listed.updatedAt)) === 'stale') issue = (await ctx.gitlab.getIssue(listed.iid)) ?? listed;
+  if ((await ctx.cache.observeIssue(String(listed.projectId), listed.iid, listed.updatedAt, issueFingerprint(listed))) === 'stale') issue = (await ctx.gitlab.getIssue(listed.iid)) ?? listed;
   const actions = planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } });
   await ctx.executor.apply(actions, { known: [issue] });
 }
