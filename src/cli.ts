@@ -127,6 +127,21 @@ program
     });
   });
 
+program
+  .command('reconcile')
+  .description('re-derive every open record from GitLab and fix what differs; resend failed webhook deliveries; close duplicate records')
+  .option('--dry-run', 'print what differs, write nothing', false)
+  .action(async (o: { dryRun: boolean }) => {
+    const cfg = config();
+    const { reconcileCommand } = await import('./commands/reconcile.js');
+    const tty = process.stderr.isTTY === true;
+    process.exitCode = await reconcileCommand(cfg, createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), {
+      dryRun: o.dryRun,
+      print: (l) => console.log(l),
+      progress: (text, done) => process.stderr.write(tty ? `\r${text.padEnd(60)}${done ? '\n' : ''}` : `${text}\n`),
+    });
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) console.error(`trellis: ${err.message}`);
   else console.error(err);

@@ -148,7 +148,11 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
     log: log as Log,
     jobs,
   };
-  const workflows: Workflow[] = allWorkflows({ roster });
+  const workflows: Workflow[] = allWorkflows({
+    roster,
+    saveStatus: async (summary) => void (await state.set(reconcileStatusKey(prefix), JSON.stringify({ at: summary.at, drift: summary.drift }))),
+    onDrift: (kind, n) => metrics.reconcileDrift.inc({ kind }, n),
+  });
   const syncSchedules = async (current: Roster) => {
     const schedules = workflows.flatMap((wf) => wf.schedules?.(current, config) ?? []);
     await jobs.syncSchedules(schedules);
@@ -195,6 +199,7 @@ export interface GitlabContext {
   readonly ctx: WorkflowContext;
   /** Runs workflow jobs in this process. */
   readonly dispatcher: Dispatcher;
+  readonly workflows: readonly Workflow[];
   close(): Promise<void>;
 }
 
@@ -221,10 +226,12 @@ export async function createGitlabContext(config: Config, log: Logger, opts: { r
     log: log as Log,
     jobs: opts.jobs,
   };
-  const dispatcher = createDispatcher(allWorkflows({ roster: s.roster }), ctx, s.locks);
+  const workflows = allWorkflows({ roster: s.roster });
+  const dispatcher = createDispatcher(workflows, ctx, s.locks);
   return {
     ctx,
     dispatcher,
+    workflows,
     async close() {
       await state?.quit().catch(() => state.disconnect());
       redis?.stop?.();

@@ -29,6 +29,8 @@ export interface RecordCache {
    * same time is also 'stale': which of the two is newer cannot be told, and a read settles it.
    */
   observeIssue(project: string, iid: number, updatedAt: string, fingerprint?: string): Promise<'newest' | 'stale'>;
+  /** True the first time `key` is claimed within `ttlSeconds` (e.g. a hook delivery already resent). */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
 }
 
 /** Locks for one process. */
@@ -53,7 +55,14 @@ export function createMemoryCache(): RecordCache {
   const issues = new Map<string, number>();
   const notes = new Map<string, NoteMemo>();
   const seen = new Map<string, { at: number; fp: string }>();
+  const claims = new Map<string, number>();
   return {
+    async claim(key, ttlSeconds) {
+      const until = claims.get(key);
+      if (until !== undefined && until > Date.now()) return false;
+      claims.set(key, Date.now() + ttlSeconds * 1000);
+      return true;
+    },
     async observeIssue(project, iid, updatedAt, fingerprint = '') {
       const key = `${project} ${iid}`;
       const at = Date.parse(updatedAt);

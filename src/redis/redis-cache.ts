@@ -19,6 +19,9 @@ export function createRedisCache(redis: Redis, prefix: string): RecordCache {
   const issueKey = (project: string, id: string) => `${prefix}:issue:${project}:${id}`;
   const noteKey = (project: string, iid: number, id: string) => `${prefix}:note:${project}:${iid}:${id}`;
   return {
+    async claim(key, ttlSeconds) {
+      return (await redis.set(`${prefix}:claim:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
     async observeIssue(project, iid, updatedAt, fingerprint = '') {
       const at = Date.parse(updatedAt);
       if (Number.isNaN(at)) return 'newest';

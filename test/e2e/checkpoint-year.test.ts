@@ -48,6 +48,19 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect(byId.get('checkpoint-evidence-09-01')).toMatchObject({ pattern: '0 9 1 9 *' });
   });
 
+  it('`big-picture` opens a confidential conversation for the commenter, once, however often the note is delivered', async () => {
+    e2e.sim.setFaults({ webhook_duplicate_ratio: 1 });
+    const asked = await e2e.as('alice').createIssue({ title: 'my career' });
+    await e2e.as('alice').comment(asked.iid, `@${BOT} big-picture`);
+    await e2e.settle();
+    e2e.sim.setFaults({ webhook_duplicate_ratio: 0 });
+    const talk = (await conversations(e2e)).get('alice')!;
+    expect([talk.confidential, assigneesOf(talk)]).toEqual([true, ['alice', 'carol']]);
+    expect(talk.description).toContain('## 2. Your lighthouse');
+    const replies = (await botNotes(e2e, asked.iid)).map((n) => n.body);
+    expect(replies).toEqual([expect.stringContaining(`Opened alice's big-picture career conversation: #${talk.iid}, confidential, assigned to alice and carol.`)]);
+  });
+
   it('FY27-Q1 opens with one confidential checkpoint and one big-picture conversation per report, assigned to the report and the manager', async () => {
     e2e.sim.resetRequests();
     await runJob(e2e, 'checkpoint:open-quarter');
@@ -72,9 +85,10 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect(alice).toContain('the next level is senior');
     // Creating costs one issue creation per record, and nothing else is written.
     const counts = e2e.sim.requests();
-    expect(counts.byClass.issue_create).toBe(2 * REPORTS.length);
+    // alice has her conversation already: one issue creation per missing record, nothing else written.
+    expect(counts.byClass.issue_create).toBe(2 * REPORTS.length - 1);
     expect(counts.byClass.note_create).toBe(0);
-    expect(counts.byClass.write).toBe(2 * REPORTS.length);
+    expect(counts.byClass.write).toBe(2 * REPORTS.length - 1);
   });
 
   it('re-running the fan-out, twice at once and with every webhook delivered twice, creates nothing and reads one page', async () => {
@@ -91,6 +105,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
 
   it('two or three focus areas ticked move a checkpoint to in progress; four ask to choose two or three; one keeps it planning', async () => {
     e2e.setClock('2026-02-12T10:00:00.000Z');
+    e2e.sim.setFaults({ webhook_duplicate_ratio: 1 });
     const q1 = await checkpoints(e2e, 'FY27-Q1');
     const edit = (who: string, by: string, positions: number[]) =>
       e2e.as(by).editIssue(q1.get(who)!.iid, { description: tickAreas(q1.get(who)!.description ?? '', positions) });
@@ -98,6 +113,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     await edit('bob', 'carol', [0, 1, 2, 3]);
     await edit('olivia', 'olivia', [1]);
     await e2e.settle();
+    e2e.sim.setFaults({ webhook_duplicate_ratio: 0 });
     const after = await checkpoints(e2e, 'FY27-Q1');
     expect(['alice', 'bob', 'olivia'].map((r) => stateOf(after.get(r)!))).toEqual(['checkpoint::in-progress', 'checkpoint::planning', 'checkpoint::planning']);
     expect(await statusNote(e2e, after.get('alice')!.iid)).toContain('Focus areas: Incident management and on-call; Capacity planning and performance');
@@ -127,6 +143,10 @@ describe('a fiscal year of career checkpoints for a small department', () => {
       ]),
     );
     expect((await checkpoints(e2e, 'FY27-Q1')).size).toBe(REPORTS.length);
+    await e2e.as('carol').comment(alice.iid, `@${BOT} status`);
+    await e2e.settle();
+    const status = (await botNotes(e2e, alice.iid)).filter((n) => n.body.includes('-checkpoint -->'));
+    expect(status.map((n) => n.body)).toEqual([expect.stringContaining("alice's FY27-Q1 checkpoint is **in progress** (`checkpoint::in-progress`).")]);
   });
 
   it('on 03-01 every report’s latest checkpoint gets one note gathering the year for 360 feedback', async () => {
@@ -218,30 +238,51 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect(e2e.sim.requests().byClass.write).toBe(1);
   });
 
-  it('the rest of the year: Q3 and Q4 open and close on their dates, and 09-01 gathers four quarters', async () => {
-    for (const [close, quarter, due] of [
-      ['2026-08-01T08:00:00.000Z', 'FY27-Q3', '2026-10-31'],
-      ['2026-11-01T09:00:00.000Z', 'FY27-Q4', '2027-01-31'],
-    ] as const) {
-      e2e.setClock(close);
-      await runJob(e2e, 'checkpoint:close-quarter');
-      await runJob(e2e, 'checkpoint:open-quarter');
-      const issues = await checkpoints(e2e, quarter);
-      expect(issues.size).toBe(5);
-      for (const issue of issues.values()) expect([issue.due_date, issue.confidential, stateOf(issue)]).toEqual([due, true, 'checkpoint::planning']);
-      if (quarter === 'FY27-Q3') {
-        e2e.setClock('2026-09-01T08:00:00.000Z');
-        await runJob(e2e, 'checkpoint:gather-year', { date: '09-01' });
-        const alice = await checkpointOf(e2e, 'FY27-Q3', 'alice');
-        const note = (await botNotes(e2e, alice.iid)).find((n) => n.body.includes('trellis:evidence:2026-09-01'))?.body ?? '';
-        expect(note).toContain("Alice Adams's checkpoints from FY26-Q4 to FY27-Q3");
-        expect(note).toContain('| FY26-Q4 | none |');
-        expect(note).toContain('> Led two incident reviews.\\');
-        expect(note).not.toMatch(/^\/close/m);
-        expect(note).not.toMatch(/@all(?!\u200D)/);
-      }
-    }
+  it('the rest of the year: Q3 opens and Q2 closes on their dates, and 09-01 gathers four quarters', async () => {
+    e2e.setClock('2026-08-01T08:00:00.000Z');
+    await runJob(e2e, 'checkpoint:close-quarter');
+    await runJob(e2e, 'checkpoint:open-quarter');
+    const q3 = await checkpoints(e2e, 'FY27-Q3');
+    expect([...q3.keys()].sort()).toEqual(['alice', 'carol', 'dan', 'erin', 'olivia']);
+    for (const issue of q3.values()) expect([issue.due_date, issue.confidential, stateOf(issue)]).toEqual(['2026-10-31', true, 'checkpoint::planning']);
     const q2 = await checkpoints(e2e, 'FY27-Q2');
-    expect([...q2.values()].every((i) => stateOf(i) === 'checkpoint::overdue')).toBe(true);
+    expect([...q2.values()].map(stateOf)).toEqual([...q2.values()].map(() => 'checkpoint::overdue'));
+    e2e.setClock('2026-09-01T08:00:00.000Z');
+    await runJob(e2e, 'checkpoint:gather-year', { date: '09-01' });
+    const alice = q3.get('alice')!;
+    const note = (await botNotes(e2e, alice.iid)).find((n) => n.body.includes('trellis:evidence:2026-09-01'))?.body ?? '';
+    expect(note).toContain("Alice Adams's checkpoints from FY26-Q4 to FY27-Q3");
+    expect(note).toContain('| FY26-Q4 | none |');
+    expect(note).toContain(`| FY27-Q2 | #${q2.get('alice')!.iid} | overdue | none chosen | none |`);
+    expect(note).toContain('> Led two incident reviews.\\');
+    expect(note).not.toMatch(/^\/close/m);
+    expect(note).not.toMatch(/@all(?!\u200D)/);
+  });
+
+  it('`checkpoint` on the first day of FY27-Q4 opens the commenter’s checkpoint now; the fan-out then opens the others only', async () => {
+    e2e.setClock('2026-11-01T07:30:00.000Z');
+    const asked = await e2e.as('alice').createIssue({ title: 'new quarter' });
+    await e2e.as('alice').comment(asked.iid, `@${BOT} checkpoint`);
+    await e2e.settle();
+    const alice = await checkpointOf(e2e, 'FY27-Q4', 'alice');
+    expect([alice.due_date, alice.confidential, assigneesOf(alice)]).toEqual(['2027-01-31', true, ['alice', 'carol']]);
+    expect(alice.description).toContain(`FY27-Q3 checkpoint: #${(await checkpointOf(e2e, 'FY27-Q3', 'alice')).iid}.`);
+    expect((await botNotes(e2e, asked.iid)).map((n) => n.body)).toEqual([expect.stringContaining(`Opened alice's FY27-Q4 career checkpoint: #${alice.iid}`)]);
+    e2e.setClock('2026-11-01T09:00:00.000Z');
+    e2e.sim.resetRequests();
+    await runJob(e2e, 'checkpoint:close-quarter');
+    await runJob(e2e, 'checkpoint:open-quarter');
+    expect(e2e.sim.requests().byClass.issue_create).toBe(4);
+    expect((await checkpoints(e2e, 'FY27-Q4')).size).toBe(5);
+  });
+
+  it('FY28 begins on 2027-02-01: FY27-Q4 is settled and FY28-Q1 opens, due at the end of April', async () => {
+    e2e.setClock('2027-02-01T09:00:00.000Z');
+    await runJob(e2e, 'checkpoint:close-quarter');
+    await runJob(e2e, 'checkpoint:open-quarter');
+    expect([...(await checkpoints(e2e, 'FY27-Q4')).values()].map(stateOf)).toEqual(Array(5).fill('checkpoint::overdue'));
+    const next = await checkpoints(e2e, 'FY28-Q1');
+    expect([...next.values()].map((i) => [i.title.slice(0, 7), i.due_date])).toEqual(Array(5).fill(['FY28-Q1', '2027-04-30']));
+    expect((await conversations(e2e)).size).toBe(6);
   });
 });

@@ -90,7 +90,6 @@ async function setup(opts: { token?: string; secret?: string; dryRun?: boolean; 
   });
   const lines: string[] = [];
   const code = await setupCommand(config, { dryRun: opts.dryRun ?? false, resetToken: opts.resetToken ?? false, log: silentLog, print: (l) => lines.push(l), now: NOW });
-  if (process.env.SETUP_PRINT) console.log(lines.join('\n'));
   return { code, out: lines.join('\n') };
 }
 
@@ -175,7 +174,10 @@ describe('trellis setup on the simulator', () => {
     const before = writes();
     const { code, out } = await setup();
     expect(code, out).toBe(0);
-    expect(rowsWith(out, 'updated').map((l) => l.split(/\s+/)[1])).toEqual(['sre-i::review', '.gitlab/issue_templates/SRE']);
+    const updated = rowsWith(out, 'updated');
+    expect(updated).toHaveLength(2);
+    expect(updated[0]).toMatch(/^label {5}sre-i::review\s+updated\s+colour #000000 -> #f0ad4e$/);
+    expect(updated[1]).toContain(templateFile('sre-ii'));
     expect(commits() - commitsBefore).toBe(1);
     expect(writes() - before).toBe(2);
   });

@@ -95,6 +95,11 @@ describe("the quarter's fan-out, planned from listings", () => {
     expect(links.get('bob')?.iid).toBe(3);
   });
 
+  it('a conversation someone opened from the template under a title of their own is the author’s', () => {
+    const own = conversationIssue('olivia', { iid: 4, title: 'My career thoughts', description: 'values...', author: 'olivia' });
+    expect(conversationLinks([own], template).get('olivia')?.iid).toBe(4);
+  });
+
   it('a checkpoint that exists while the conversation is missing queues a job to open the conversation only', () => {
     const plan = fanOut({ checkpoints: REPORTS.filter((r) => r !== 'bob').map((r) => q2(r)), conversations: REPORTS.filter((r) => r !== 'alice').map((r) => conversationIssue(r, { iid: iid++ })) });
     const alice = plan.jobs.find((j) => j.data.report === 'alice')!;

@@ -155,14 +155,22 @@ export interface PageRenderer {
   render(page: PageName, data: object, opts: { title: string; signedIn: boolean }): string;
 }
 
-/** Compiles every template once, on a Handlebars instance of its own. */
+/** Compiles each template once (on first use), on a Handlebars instance of its own. */
 export function createPageRenderer(ttlSeconds: number): PageRenderer {
   const hb = Handlebars.create();
   const layout = hb.compile(LAYOUT, { strict: false });
-  const pages = Object.fromEntries(Object.entries(PAGES).map(([name, source]) => [name, hb.compile(source)])) as Record<PageName, HandlebarsTemplateDelegate>;
+  const pages = new Map<PageName, HandlebarsTemplateDelegate>();
+  const template = (page: PageName): HandlebarsTemplateDelegate => {
+    let t = pages.get(page);
+    if (!t) {
+      t = hb.compile(PAGES[page]);
+      pages.set(page, t);
+    }
+    return t;
+  };
   return {
     render(page, data, opts) {
-      const body = pages[page](data);
+      const body = template(page)(data);
       const nav = NAV.map((n) => ({ href: n.href, label: n.label, current: n.page === page }));
       return layout({ title: opts.title, signedIn: opts.signedIn, nav, body, ttl: ttlSeconds });
     },

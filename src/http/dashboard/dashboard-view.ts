@@ -7,7 +7,6 @@ import type { Issue } from '../../gitlab/port.js';
 import { gearingTable, ratioText } from '../../workflows/reports/gearing.js';
 import { quarterLabel, TRELLIS_LABEL_NAMES } from '../../workflows/setup/setup-catalog.js';
 import { identifyModule, labelledState, MODULE_KINDS, moduleName, templateLearner } from '../../workflows/training/training-module.js';
-import type { ModuleKind } from '../../workflows/training/training-module.js';
 
 /**
  * What each dashboard page shows, shaped from GitLab issues and the roster (pure, so the rules are
@@ -59,7 +58,7 @@ export function trainingView(issues: readonly Issue[], roster: Roster | null): T
     const checklist = parseChecklist(issue.description);
     const state = labelledState(kind, issue.labels) ?? (issue.state === 'closed' ? 'closed' : 'not-started');
     const module: ModuleView = {
-      kind: moduleName(kind satisfies ModuleKind),
+      kind: moduleName(kind),
       state: words(state),
       stateClass: state,
       done: checklist.requiredDone,

@@ -2,7 +2,7 @@ import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { managerReportPairs } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import type { Issue } from '../../gitlab/port.js';
-import { identifyConversation, readConversation } from '../conversation/conversation-record.js';
+import { CONVERSATION_LABEL, identifyConversation, readConversation } from '../conversation/conversation-record.js';
 import { identifyCheckpoint } from './checkpoint-record.js';
 import { shorten } from './plan-create-checkpoint.js';
 import type { ConversationLink, PreviousLink } from './plan-create-checkpoint.js';
@@ -141,12 +141,13 @@ function previousLinks(issues: readonly Issue[]): Map<string, PreviousLink> {
   return out;
 }
 
-/** Conversations by person; Trellis's own (with a marker) before one a person opened by hand. */
+/** Conversations by person (the listing is by label); Trellis's own (with a marker) before one a person opened by hand. */
 export function conversationLinks(issues: readonly Issue[], template: string): Map<string, ConversationLink> {
   const out = new Map<string, ConversationLink>();
   const ranked = [...issues].sort((a, b) => Number(b.description.includes('trellis:big-picture:')) - Number(a.description.includes('trellis:big-picture:')) || a.iid - b.iid);
   for (const issue of ranked) {
-    const who = identifyConversation(issue)?.person.toLowerCase();
+    // One opened from GitLab's template dropdown under another title is its author's, most likely.
+    const who = (identifyConversation(issue)?.person ?? (issue.labels.includes(CONVERSATION_LABEL) ? issue.author : undefined))?.toLowerCase();
     if (!who || out.has(who)) continue;
     const reading = readConversation(issue.description, template);
     // Shortened here already: job data carries no more of people's text than the checkpoint shows.

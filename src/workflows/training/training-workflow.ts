@@ -33,8 +33,6 @@ export function trainingWorkflow(): Workflow {
         await reconcile(ctx);
       },
     },
-    // Webhooks can be lost (FACTS.md): the reconcile run puts lost ticks right.
-    schedules: (roster, config) => [{ id: 'training:reconcile', cron: config.reconcileCron, tz: roster.timezone, job: 'training:reconcile' }],
   };
 }
 

@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { createGitlabContext } from '../main.js';
+import { silentLog } from '../core/log.js';
+import { runReconcile } from '../workflows/reconcile/reconcile-workflow.js';
+import type { JobSink } from '../workflows/workflow.js';
+import { progressBar } from './run-quarter.js';
+
+/**
+ * `trellis reconcile [--dry-run]`: one reconcile run in this process, sharing the service's Redis
+ * (locks, caches, API budget). Work a workflow fans out (a missing checkpoint) runs here too.
+ * With --dry-run it prints what differs and writes nothing. Returns the exit code.
+ */
+export async function reconcileCommand(config: Config, log: Logger, opts: { dryRun: boolean; print: (line: string) => void; progress: (text: string, done: boolean) => void }): Promise<number> {
+  const fanned: Array<{ name: string; data: Record<string, unknown> }> = [];
+  const sink: JobSink = {
+    async add(name, data) {
+      fanned.push({ name, data });
+    },
+    async addBulk(jobs) {
+      fanned.push(...jobs);
+    },
+  };
+  const gc = await createGitlabContext(config, log, { redis: !opts.dryRun, dryRun: opts.dryRun, jobs: sink });
+  try {
+    const summary = await runReconcile(gc.ctx, { workflows: () => gc.workflows }, {
+      dryRun: opts.dryRun,
+      onProgress: (done, total, phase) => opts.progress(`${progressBar(done, total)} ${phase}`, done === total),
+    });
+    let fannedChanges = 0;
+    for (const job of fanned) {
+      await gc.dispatcher.runJob(job.name, job.data, silentLog);
+      fannedChanges += 1;
+    }
+    const verb = opts.dryRun ? 'would change' : 'changed';
+    opts.print(`reconcile ${opts.dryRun ? '(dry run) ' : ''}at ${summary.at}: ${summary.drift} ${verb}`);
+    for (const [name, n] of Object.entries(summary.byWorkflow)) opts.print(`  ${name.padEnd(14)} ${n} ${verb}`);
+    if (fanned.length > 0) opts.print(`  ${'fan-out'.padEnd(14)} ${fannedChanges} job${fannedChanges === 1 ? '' : 's'} run (missing records created)`);
+    const d = summary.deliveries;
+    opts.print(`  webhook        ${d.hookStatus === null ? 'no Trellis hook found (run trellis setup)' : `hook ${d.hookStatus}; ${d.failed} failed deliveries logged, ${d.resent} ${opts.dryRun ? 'would be ' : ''}resent, ${d.pending} left for the next run`}`);
+    for (const dup of summary.duplicates) opts.print(`  duplicate      ${dup.key}: kept #${dup.kept}, ${opts.dryRun ? 'would close' : 'closed'} ${dup.closed.map((i) => `#${i}`).join(', ')}`);
+    return 0;
+  } finally {
+    await gc.close();
+  }
+}

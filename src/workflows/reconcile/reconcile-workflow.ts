@@ -1,0 +1,107 @@
+import type { Executor } from '../../core/executor.js';
+import type { Issue } from '../../gitlab/port.js';
+import { RECORD_LABELS } from '../commands/plan-commands.js';
+import type { Workflow, WorkflowContext } from '../workflow.js';
+import { findDuplicates, planCloseDuplicates } from './plan-duplicates.js';
+import { replayFailedDeliveries } from './replay-deliveries.js';
+
+export interface ReconcileSummary {
+  readonly at: string;
+  /** Writes (or, in a dry run, changes it would make) that put GitLab back to what the rules say. */
+  readonly drift: number;
+  readonly byWorkflow: Readonly<Record<string, number>>;
+  readonly deliveries: { readonly failed: number; readonly resent: number; readonly pending: number; readonly hookStatus: string | null };
+  readonly duplicates: ReadonlyArray<{ readonly key: string; readonly kept: number; readonly closed: readonly number[] }>;
+}
+
+export interface ReconcileOptions {
+  readonly dryRun?: boolean;
+  /** Called as each phase starts: (done, total, phase name). */
+  readonly onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+export interface ReconcileDeps {
+  /** The workflows whose `reconcile` jobs re-derive their records (this one excluded). */
+  readonly workflows: () => readonly Workflow[];
+  /** Stores the last run's summary (for the dashboard and /metrics). */
+  readonly saveStatus?: (summary: ReconcileSummary) => Promise<void>;
+  readonly onDrift?: (workflow: string, writes: number) => void;
+}
+
+/**
+ * Nothing lost when webhooks are: re-sends failed deliveries, runs every workflow's `reconcile` job
+ * (each re-derives its open records from GitLab and writes only what differs), and closes duplicate
+ * copies of a record. Scheduled on TRELLIS_RECONCILE_CRON and run by `trellis reconcile`.
+ */
+export function reconcileWorkflow(deps: ReconcileDeps): Workflow {
+  return {
+    name: 'reconcile',
+    jobs: {
+      async run(_data, ctx) {
+        await runReconcile(ctx, deps);
+      },
+    },
+    schedules: (roster, config) => [{ id: 'reconcile', cron: config.reconcileCron, tz: roster.timezone, job: 'reconcile:run' }],
+  };
+}
+
+/** One reconcile run; returns what it found and fixed. */
+export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileSummary> {
+  const dryRun = opts.dryRun ?? ctx.config.dryRun;
+  const reconcilers = deps.workflows().filter((wf) => wf.name !== 'reconcile' && wf.jobs?.reconcile);
+  const total = reconcilers.length + 2;
+  let step = 0;
+  const progress = (phase: string) => opts.onProgress?.(step++, total, phase);
+
+  progress('failed webhook deliveries');
+  const deliveries = await replayFailedDeliveries(ctx.gitlab, ctx.cache, ctx.config, dryRun);
+
+  const byWorkflow: Record<string, number> = {};
+  for (const wf of reconcilers) {
+    progress(wf.name);
+    const counted = countingExecutor(ctx.executor);
+    await wf.jobs!.reconcile!({}, { ...ctx, executor: counted.executor, log: ctx.log.child({ workflow: wf.name, reconcile: true }) });
+    byWorkflow[wf.name] = counted.changes();
+    if (counted.changes() > 0) deps.onDrift?.(wf.name, counted.changes());
+  }
+
+  progress('duplicates');
+  const bot = (await ctx.bot()).username;
+  const open = new Map<number, Issue>();
+  for (const label of RECORD_LABELS) for await (const issue of ctx.gitlab.listIssues({ labels: [label], state: 'opened' })) open.set(issue.iid, issue);
+  const groups = findDuplicates([...open.values()], bot);
+  const counted = countingExecutor(ctx.executor);
+  await counted.executor.apply(planCloseDuplicates(groups), { known: [...open.values()] });
+  if (groups.length > 0) {
+    byWorkflow.duplicates = counted.changes();
+    deps.onDrift?.('duplicates', groups.reduce((n, g) => n + g.extras.length, 0));
+    ctx.log.warn({ duplicates: groups.map((g) => ({ key: g.key, kept: g.keep.iid, closed: g.extras.map((e) => e.iid) })) }, 'duplicate records closed');
+  }
+  opts.onProgress?.(total, total, 'done');
+
+  const summary: ReconcileSummary = {
+    at: ctx.now().toISOString(),
+    drift: Object.values(byWorkflow).reduce((a, b) => a + b, 0),
+    byWorkflow,
+    deliveries: { failed: deliveries.failed, resent: deliveries.resent, pending: deliveries.pending, hookStatus: deliveries.hook?.alertStatus ?? null },
+    duplicates: groups.map((g) => ({ key: g.key, kept: g.keep.iid, closed: g.extras.map((e) => e.iid) })),
+  };
+  if (!dryRun) await deps.saveStatus?.(summary);
+  ctx.log.info({ drift: summary.drift, byWorkflow, resent: deliveries.resent, duplicates: groups.length }, 'reconcile finished');
+  return summary;
+}
+
+/** Wraps an executor to count the changes it makes (or would make, in a dry run). */
+function countingExecutor(inner: Executor): { executor: Executor; changes(): number } {
+  let changes = 0;
+  return {
+    executor: {
+      async apply(actions, opts) {
+        const result = await inner.apply(actions, opts);
+        changes += result.steps.filter((s) => s.outcome === 'created' || s.outcome === 'updated' || s.outcome === 'would-change').length;
+        return result;
+      },
+    },
+    changes: () => changes,
+  };
+}
