@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
-import { command, modulesOf, stateOf, statusNote, theModule, tick } from './training-helpers.js';
+import { command, modulesOf, stateOf, statusNote, theModule, tick, ticking } from './training-helpers.js';
 
 let e2e: E2E;
 const log = pino({ level: 'silent' });
@@ -14,15 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await e2e?.close();
 });
-
-/** Moves both clocks one second per step, as time passes between a person's edits. */
-function ticking(startIso: string): () => void {
-  let at = Date.parse(startIso);
-  return () => {
-    at += 1000;
-    e2e.setClock(new Date(at).toISOString());
-  };
-}
 
 async function reconcile(): Promise<void> {
   await e2e.trellis.dispatcher!.runJob('reconcile:run', {}, log);
@@ -37,7 +28,7 @@ async function lastDrift(): Promise<number> {
 
 describe('reconcile: nothing lost when webhooks are', () => {
   it('puts labels and status notes right after every webhook was lost, then finds nothing to do', async () => {
-    const step = ticking('2026-05-04T09:00:00.000Z');
+    const step = ticking(e2e, '2026-05-04T09:00:00.000Z');
     const learners = ['olivia', 'ian'];
     for (const learner of learners) {
       step();

@@ -3,7 +3,7 @@ import { silentLog } from '../../src/core/log.js';
 import { parseWebhook } from '../../src/events/normalize.js';
 import { BOT, startE2E } from '../helpers/e2e.js';
 import type { ApiIssue, E2E } from '../helpers/e2e.js';
-import { botNotes, command, modulesOf, moveCard, replies, stateOf, statusNote, theModule, tick, tickAll } from './training-helpers.js';
+import { botNotes, command, modulesOf, moveCard, replies, stateOf, statusNote, theModule, tick, tickAll, ticking } from './training-helpers.js';
 
 let e2e: E2E;
 
@@ -20,17 +20,6 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-/**
- * A clock that moves one second per step: GitLab's webhook times have whole seconds, and people do
- * not edit an issue twice in one second (see the report on same-second reordering).
- */
-function ticking(startIso: string): () => void {
-  let at = Date.parse(startIso);
-  return () => {
-    at += 1000;
-    e2e.setClock(new Date(at).toISOString());
-  };
-}
 
 const ISSUE_PUT = 'PUT /projects/:id/issues/:issue_iid';
 const NOTE_PUT = 'PUT /projects/:id/issues/:issue_iid/notes/:note_id';
@@ -78,7 +67,7 @@ describe('duplicate and out-of-order deliveries', () => {
   });
 
   it('edits delivered out of order leave the labels and the status note as the last checklist says', async () => {
-    const step = ticking('2026-04-01T09:00:00.000Z');
+    const step = ticking(e2e, '2026-04-01T09:00:00.000Z');
     step();
     await command(e2e, 'sofia', 'start sre-i');
     let module = await theModule(e2e, 'sofia', 'sre-i');
@@ -133,7 +122,7 @@ describe('every delivery processed again, in any order', () => {
   }
 
   it('a whole lifecycle replayed in random order (a worker retrying jobs, a resend after the dedupe window) changes and duplicates nothing', async () => {
-    const step = ticking(new Date(Date.now() - 60_000).toISOString());
+    const step = ticking(e2e, new Date(Date.now() - 60_000).toISOString());
     step();
     const asked = await command(e2e, 'sam', 'start sre-i');
     let module = await theModule(e2e, 'sam', 'sre-i');
@@ -197,7 +186,7 @@ describe('lost deliveries', () => {
 
 describe('what progress costs in API calls', () => {
   it('a module with 100 items ticked one edit at a time: at most one label write and one note edit per tick, nothing for other edits', async () => {
-    const step = ticking('2026-05-01T09:00:00.000Z');
+    const step = ticking(e2e, '2026-05-01T09:00:00.000Z');
     step();
     await command(e2e, 'ian', 'start sre-i');
     const module = await theModule(e2e, 'ian', 'sre-i');
@@ -237,7 +226,7 @@ describe('what progress costs in API calls', () => {
   }, 120_000);
 
   it(`${BOT}'s own writes do not come back as work: a tick costs Trellis its two writes and nothing more`, async () => {
-    const step = ticking('2026-06-01T09:00:00.000Z');
+    const step = ticking(e2e, '2026-06-01T09:00:00.000Z');
     step();
     await command(e2e, 'bob', 'start sre-i');
     let module = await theModule(e2e, 'bob', 'sre-i');

@@ -88,3 +88,15 @@ export async function command(e2e: E2E, who: string, text: string, on?: number):
   await e2e.settle();
   return iid;
 }
+
+/**
+ * A clock that moves one second per step: GitLab's webhook times have whole seconds, and people do
+ * not edit an issue twice in one second.
+ */
+export function ticking(e2e: E2E, startIso: string): () => void {
+  let at = Date.parse(startIso);
+  return () => {
+    at += 1000;
+    e2e.setClock(new Date(at).toISOString());
+  };
+}
