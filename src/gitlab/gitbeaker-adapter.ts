@@ -242,6 +242,10 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
     async resendHookEvent(hookId, eventId) {
       await raw.post<unknown>(`projects/${await pid()}/hooks/${hookId}/events/${eventId}/resend`);
     },
+
+    async testHook(hookId) {
+      await raw.post<unknown>(`projects/${await pid()}/hooks/${hookId}/test/push_events`);
+    },
   };
 }
 

@@ -66,7 +66,7 @@ export interface MemoryGateway extends GitLabGateway {
   forProject(project: string | number): MemoryGateway;
 }
 
-const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent']);
+const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent', 'testHook']);
 
 /** An in-memory GitLab behind the port, for unit tests and dry runs. */
 export function createMemoryGateway(opts: MemoryGatewayOptions = {}): MemoryGateway {

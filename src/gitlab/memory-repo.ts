@@ -7,7 +7,7 @@ export type CallFn = <T>(method: string, iid: number | undefined, work: () => T)
 
 type RepositoryMethods = Pick<
   GitLabGateway,
-  'getFile' | 'commitFiles' | 'listLabels' | 'createLabel' | 'updateLabel' | 'listHooks' | 'createHook' | 'updateHook' | 'listHookEvents' | 'resendHookEvent'
+  'getFile' | 'commitFiles' | 'listLabels' | 'createLabel' | 'updateLabel' | 'listHooks' | 'createHook' | 'updateHook' | 'listHookEvents' | 'resendHookEvent' | 'testHook'
 >;
 
 /** The in-memory gateway's files, labels and hooks (the project-level records next to issues). */
@@ -62,6 +62,12 @@ export function repositoryMethods(world: World, rec: () => ProjectRecord, call: 
         const hook = { ...old, ...events };
         rec().hooks.set(id, hook);
         return hook;
+      }),
+    testHook: (hookId) =>
+      call('testHook', undefined, () => {
+        const old = rec().hooks.get(hookId);
+        if (!old) throw new PermanentError('gitlab_not_found', `GitLab has no hook ${hookId} (404)`, { status: 404 });
+        rec().hooks.set(hookId, { ...old, alertStatus: 'executable', disabledUntil: null });
       }),
     listHookEvents: (hookId, status) =>
       call('listHookEvents', undefined, () => {

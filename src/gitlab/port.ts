@@ -189,4 +189,10 @@ export interface GitLabGateway {
   /** Deliveries of the last 7 days; `status` filters (`client_failure`, `server_failure`, ...). */
   listHookEvents(hookId: number, status?: string): Promise<HookEvent[]>;
   resendHookEvent(hookId: number, eventId: number): Promise<void>;
+  /**
+   * Sends GitLab's test delivery of push events (GitLab 16.11+). It is sent even while GitLab has
+   * auto-disabled the hook, and its success re-enables the hook, as GitLab's docs advise.
+   * A delivery that fails is `PermanentError('gitlab_rejected')` with GitLab's message.
+   */
+  testHook(hookId: number): Promise<void>;
 }

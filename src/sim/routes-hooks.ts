@@ -5,6 +5,7 @@ import type { SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { ApiError, forbidden, notFound, validation } from './errors.js';
 import { alertStatus, deliverOnce, hookExecutable, hookLogEntity, matchesStatus, recordResult } from './hook-delivery.js';
+import { pushPayload } from './hook-payloads.js';
 import { paginate } from './pagination.js';
 import { bool, has, reqStr, str, type Params } from './params.js';
 import { actorOf, input, param, requireUser, userProject } from './request-state.js';
@@ -119,6 +120,24 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SimContext): void 
     const since = ctx.clock.now().getTime() - SEVEN_DAYS_MS;
     const logs = hook.logs.filter((l) => Date.parse(l.createdAt) >= since && matchesStatus(l, status)).reverse();
     return paginate(ctx, req, reply, logs).map(hookLogEntity);
+  });
+
+  // GitLab 16.11+: a test delivery, sent even while the hook is disabled; its success re-enables the
+  // hook (that is how GitLab's docs say to re-enable one). Only `push_events` is built here.
+  app.post('/projects/:id/hooks/:hook_id/test/:trigger', async (req, reply) => {
+    const project = adminProject(ctx, req);
+    const hook = hookOf(req, project);
+    const trigger = param(req, 'trigger');
+    if (trigger !== 'push_events') throw new ApiError(422, { message: `Testing ${trigger} is not supported by the simulator; use push_events` });
+    const actor = actorOf(req);
+    const head = project.repo.branches.get(project.defaultBranch);
+    const commit = head ? project.repo.commits.get(head) : undefined;
+    if (!commit) throw new ApiError(422, { message: 'Ensure the project has at least one commit.' });
+    const payload = pushPayload(ctx, project, actor.user, project.defaultBranch, commit.parentIds?.[0] ?? '0000000000000000000000000000000000000000', [commit]);
+    const result = await deliverOnce(ctx, hook, 'push_hooks', payload, randomUUID(), randomUUID());
+    recordResult(ctx, hook, result.ok);
+    if (!result.ok) throw new ApiError(422, { message: `Hook execution failed: ${result.status}` });
+    return reply.code(201).send({ message: '201 Created' });
   });
 
   app.post('/projects/:id/hooks/:hook_id/events/:hook_event_id/resend', async (req) => {

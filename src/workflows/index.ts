@@ -3,6 +3,7 @@ import { checkpointWorkflow } from './checkpoint/checkpoint-workflow.js';
 import { commandsWorkflow } from './commands/commands-workflow.js';
 import { configWorkflow } from './config/config-workflow.js';
 import { conversationWorkflow } from './conversation/conversation-workflow.js';
+import { internshipWorkflow } from './internship/internship-workflow.js';
 import { reconcileWorkflow } from './reconcile/reconcile-workflow.js';
 import type { ReconcileDeps } from './reconcile/reconcile-workflow.js';
 import { reportsWorkflow } from './reports/reports-workflow.js';
@@ -15,6 +16,7 @@ export function allWorkflows(deps: { roster: RosterStore } & Partial<Pick<Reconc
     configWorkflow(deps.roster),
     commandsWorkflow(),
     trainingWorkflow(),
+    internshipWorkflow(),
     conversationWorkflow(),
     checkpointWorkflow({ roster: deps.roster }),
     reportsWorkflow(),

@@ -285,4 +285,20 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect([...next.values()].map((i) => [i.title.slice(0, 7), i.due_date])).toEqual(Array(5).fill(['FY28-Q1', '2027-04-30']));
     expect((await conversations(e2e)).size).toBe(6);
   });
+
+  it('edits whose webhooks were lost are put right by the reconcile job, which then writes nothing more', async () => {
+    e2e.setClock('2027-02-10T10:00:00.000Z');
+    e2e.sim.setFaults({ webhook_drop_ratio: 1 });
+    const alice = await checkpointOf(e2e, 'FY28-Q1', 'alice');
+    await e2e.as('alice').editIssue(alice.iid, { description: tickAreas(alice.description ?? '', [1, 4]) });
+    await e2e.settle();
+    e2e.sim.setFaults({ webhook_drop_ratio: 0 });
+    expect(stateOf(await checkpointOf(e2e, 'FY28-Q1', 'alice'))).toBe('checkpoint::planning');
+    await runJob(e2e, 'checkpoint:reconcile');
+    expect(stateOf(await checkpointOf(e2e, 'FY28-Q1', 'alice'))).toBe('checkpoint::in-progress');
+    expect(await statusNote(e2e, alice.iid)).toContain('**Checkpoint: in progress.**');
+    e2e.sim.resetRequests();
+    await runJob(e2e, 'checkpoint:reconcile');
+    expect(e2e.sim.requests().byClass.write).toBe(0);
+  });
 });

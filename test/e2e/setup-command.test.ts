@@ -204,15 +204,20 @@ describe('trellis setup on the simulator', () => {
     expect(rowsWith(again.out, 'updated')).toEqual([]);
   });
 
-  it('reports a hook GitLab disabled after failed deliveries, with what to do, and exits 1', async () => {
+  it('reports a hook GitLab disabled after failed deliveries and re-enables it with a test delivery', async () => {
     receiver.status = 500;
     for (let i = 0; i < 4; i += 1) await openIssue(`failing delivery ${i}`);
     expect((await hooks())[0]?.alert_status).toBe('temporarily_disabled');
+    // While Trellis still fails, the test delivery fails too: setup says so and exits 1.
+    const failing = await setup({ secret: 'secret-2' });
+    expect(failing.code).toBe(1);
+    expect(rowsWith(failing.out, 'PROBLEM')[0]).toContain('failed');
+    expect((await hooks())[0]?.alert_status).toBe('temporarily_disabled');
+    receiver.status = 200;
     const { code, out } = await setup({ secret: 'secret-2' });
-    expect(code).toBe(1);
-    const [problem] = rowsWith(out, 'PROBLEM');
-    expect(problem).toContain('disabled by GitLab until');
-    expect(problem).toContain('Test > Issue events');
-    expect(problem).toContain('trellis reconcile');
+    expect(code).toBe(0);
+    expect(out).toContain('disabled by GitLab until');
+    expect(out).toContain('trellis reconcile');
+    expect((await hooks())[0]?.alert_status).toBe('executable');
   });
 });

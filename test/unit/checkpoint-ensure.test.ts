@@ -109,6 +109,14 @@ describe('ensuring a report’s quarter from the fan-out', () => {
     expect(methods(gitlab)).toEqual(['listIssues']);
   });
 
+  it('in a dry run nothing is created and the job does not fail', async () => {
+    const { ctx, gitlab } = world();
+    const dry = createExecutor({ gitlab, locks: createMemoryLocks(), cache: createMemoryCache(), log: silentLog, botUsername: async () => 'trellis-bot', recordsProject: 'infra/career', dryRun: true });
+    const result = await ensureCheckpoint({ ...ctx, executor: dry }, args('alice'));
+    expect(result.writes).toBe(0);
+    expect(gitlab.writeCalls()).toEqual([]);
+  });
+
   it('a job for a report who left the roster since the fan-out does nothing', async () => {
     const { ctx, gitlab } = world();
     const gone: WorkflowContext = { ...ctx, roster: async () => ({ ...roster(), people: roster().people.filter((p) => p.username !== 'bob') }) };

@@ -63,6 +63,10 @@ describe('what a checkpoint issue is', () => {
     expect(identifyCheckpoint({ description: fresh })).toEqual({ quarter: 'FY27-Q1', report: 'alice' });
   });
 
+  it('without its marker, its canonical title still names the quarter and the report', () => {
+    expect(identifyCheckpoint({ title: 'FY27-Q4 career checkpoint: @bob.b', description: 'marker deleted' })).toEqual({ quarter: 'FY27-Q4', report: 'bob.b' });
+  });
+
   it.each([
     ['no marker', 'just text'],
     ['another kind of marker', '<!-- trellis:sre-i:alice -->'],

@@ -132,12 +132,17 @@ describe('the webhook', () => {
   it.each([
     ['temporarily_disabled', '2026-03-02T10:00:00Z', 'disabled by GitLab until 2026-03-02T10:00:00Z'],
     ['disabled', null, 'disabled for good'],
-  ])('a hook GitLab %s is reported with what to do (no write can re-enable it)', (alertStatus, disabledUntil, says) => {
+  ])('a hook GitLab %s is reported and re-enabled with a test delivery', (alertStatus, disabledUntil, says) => {
     const plan = planWebhook(input({ hooks: [hook({ alertStatus, disabledUntil })] }));
-    expect(plan.rows.map((r) => r.outcome)).toEqual(['unchanged', 'problem']);
+    expect(plan.rows.map((r) => r.outcome)).toEqual(['unchanged', 'update']);
     expect(plan.rows[1]?.detail).toContain(says);
-    expect(plan.rows[1]?.detail).toContain('Test > Issue events');
-    expect(plan.writes).toEqual([]);
+    expect(plan.rows[1]?.detail).toContain('trellis reconcile');
+    expect(plan.writes).toEqual([{ kind: 'test-hook', id: 3, url: URL }]);
+  });
+
+  it('sets the secret before the test delivery that re-enables a disabled hook', () => {
+    const plan = planWebhook(input({ resetToken: true, hooks: [hook({ alertStatus: 'disabled' })] }));
+    expect(plan.writes.map((w) => w.kind)).toEqual(['update-hook', 'test-hook']);
   });
 
   it('warns about another hook posting to a Trellis address, which would double every event', () => {

@@ -49,17 +49,23 @@ export interface CheckpointIdentity {
   readonly report: string;
 }
 
-/** The checkpoint an issue is, or null when it is not one Trellis made. */
-export function identifyCheckpoint(issue: Pick<Issue, 'description'>): CheckpointIdentity | null {
+const TITLE = /^\s*(FY\d{2}-Q[1-4]) career checkpoint:\s*@([A-Za-z0-9_.][A-Za-z0-9_.-]*)\s*$/i;
+
+/**
+ * The checkpoint an issue is, by Trellis's marker, or by its title when someone deleted the marker
+ * with the rest of a line (so it is still kept in step, and never opened a second time). Null for
+ * any other issue.
+ */
+export function identifyCheckpoint(issue: Pick<Issue, 'description'> & Partial<Pick<Issue, 'title'>>): CheckpointIdentity | null {
   for (const m of findMarkers(issue.description)) {
     if (m.kind !== 'checkpoint') continue;
     const slash = m.key.indexOf('/');
-    const quarter = m.key.slice(0, slash);
-    const parsed = slash > 0 ? parseQuarterName(quarter) : null;
-    if (!parsed) continue;
-    return { quarter: quarterName(parsed.fiscalYear, parsed.quarter), report: m.key.slice(slash + 1) };
+    const parsed = slash > 0 ? parseQuarterName(m.key.slice(0, slash)) : null;
+    if (parsed) return { quarter: quarterName(parsed.fiscalYear, parsed.quarter), report: m.key.slice(slash + 1) };
   }
-  return null;
+  const t = issue.title === undefined ? null : TITLE.exec(issue.title);
+  const parsed = t?.[1] ? parseQuarterName(t[1]) : null;
+  return parsed && t?.[2] ? { quarter: quarterName(parsed.fiscalYear, parsed.quarter), report: t[2] } : null;
 }
 
 /** The board column an issue's labels put it in, or null when it has no known state label. */

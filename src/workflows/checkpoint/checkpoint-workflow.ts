@@ -17,7 +17,7 @@ import { checkpointCommandReply, checkpointCommands, checkpointReplyAction, chec
 import { conversationLinks, ENSURE_JOB } from './plan-quarter-open.js';
 import type { PreviousLink } from './plan-create-checkpoint.js';
 import { readCheckpoint } from './read-checkpoint.js';
-import { closeQuarter, gatherYear, reviewReminder } from './quarter-passes.js';
+import { closeQuarter, gatherYear, reconcileCheckpoints, reviewReminder } from './quarter-passes.js';
 
 const local = (name: string): string => name.slice('checkpoint:'.length);
 
@@ -26,7 +26,8 @@ const local = (name: string): string => name.slice('checkpoint:'.length);
  * report each fiscal quarter, keeps its label and status note in step with its description and the
  * calendar, reminds before the quarter ends, settles it after, gathers the year for 360 feedback,
  * and answers `checkpoint [@user]` and `status`. A roster push re-runs the quarter's fan-out, so
- * people added mid-quarter get theirs and assignees follow the roster.
+ * people added mid-quarter get theirs and assignees follow the roster; the hourly reconcile
+ * re-derives all of it from GitLab.
  */
 export function checkpointWorkflow(deps: { roster?: RosterStore } = {}): Workflow {
   return {
@@ -47,6 +48,7 @@ export function checkpointWorkflow(deps: { roster?: RosterStore } = {}): Workflo
       [local(REVIEW_JOB)]: reviewReminder,
       [local(CLOSE_QUARTER_JOB)]: closeQuarter,
       [local(EVIDENCE_JOB)]: gatherYear,
+      reconcile: reconcileCheckpoints,
     },
     schedules: (roster) => checkpointSchedules(roster),
   };

@@ -19,6 +19,7 @@ export interface EnsureResult {
   readonly writes: number;
 }
 
+/** One report's quarter as the fan-out (or a command) found it. */
 export interface EnsureArgs {
   readonly quarter: FiscalQuarter;
   readonly report: Person;
@@ -94,6 +95,8 @@ async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean):
   });
   const result = await ctx.executor.apply(actions, { index });
   const issue = result.refs.get(CHECKPOINT_REF);
+  // A dry run (TRELLIS_DRY_RUN) logs the plan and creates nothing: there is no iid to report.
+  if (!issue && result.steps[0]?.outcome === 'would-change') return { checkpoint: { iid: 0, created: true }, conversation: opened, writes };
   if (!issue) throw new Error(`checkpoint ${q.name} of ${report.username} was neither found nor created`);
   return { checkpoint: { iid: issue.iid, created: result.steps[0]?.outcome === 'created' }, conversation: opened, writes: writes + result.writes };
 }

@@ -47,6 +47,7 @@ export function checkpointState(reading: CheckpointReading, closed: boolean, pha
 /** What woke the plan: a person's change to the issue (from a webhook), or a schedule or re-run. */
 export type Trigger = { readonly kind: 'event'; readonly action: 'open' | 'close' | 'reopen' | 'update' | 'unknown' } | { readonly kind: 'pass' };
 
+/** One checkpoint as GitLab shows it now, and the day it is planned for. */
 export interface CheckpointInput {
   readonly issue: Issue;
   readonly id: CheckpointIdentity;

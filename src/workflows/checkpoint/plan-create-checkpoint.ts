@@ -25,6 +25,7 @@ export interface PreviousLink {
   readonly unfinished: readonly string[];
 }
 
+/** Everything a new checkpoint's issue is written from. */
 export interface CreateCheckpointInput {
   readonly ref: string;
   readonly quarter: FiscalQuarter;

@@ -25,6 +25,7 @@ export function evidenceMarker(date: string): ReturnType<typeof marker> {
   return marker('evidence', date);
 }
 
+/** The review date, the roster and the year's listed checkpoints. */
 export interface EvidenceInput {
   /** Today (the review date) in the roster's time zone, YYYY-MM-DD. */
   readonly date: string;

@@ -53,6 +53,7 @@ export interface QuarterRow {
   readonly changes: readonly string[];
 }
 
+/** What the fan-out does: rows for people (`trellis plan quarter`), jobs for the queue. */
 export interface QuarterOpenPlan {
   readonly quarter: FiscalQuarter;
   readonly rows: readonly QuarterRow[];

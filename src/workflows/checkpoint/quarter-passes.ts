@@ -5,7 +5,7 @@ import type { Roster } from '../../core/roster.js';
 import type { Issue } from '../../gitlab/port.js';
 import type { WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL, identifyCheckpoint, quarterLabel, stateLabel } from './checkpoint-record.js';
-import { listAll, quarterFor } from './open-quarter.js';
+import { listAll, openQuarter, quarterFor } from './open-quarter.js';
 import { phaseOf, planCheckpoint } from './plan-checkpoint.js';
 import { planEvidence } from './plan-evidence.js';
 
@@ -71,6 +71,25 @@ export async function gatherYear(data: Record<string, unknown>, ctx: WorkflowCon
   let writes = 0;
   for (const note of notes) writes += (await ctx.executor.apply(note.actions, { known: [note.issue] })).writes;
   ctx.log.info({ date, reports: notes.length, writes }, 'checkpoints gathered for 360 feedback');
+}
+
+/**
+ * `checkpoint:reconcile` (the hourly reconcile): everything above, re-derived from GitLab as if
+ * every webhook had been lost. The fan-out queues only what is missing; every open checkpoint of
+ * the quarter is planned afresh (unchanged ones cost nothing but the listing: labels are compared,
+ * notes hashed); the review and close passes read nothing or one page once settled.
+ */
+export async function reconcileCheckpoints(_data: Record<string, unknown>, ctx: WorkflowContext): Promise<void> {
+  await openQuarter({}, ctx);
+  const roster = await ctx.roster();
+  const now = ctx.now();
+  const q = quarterOf(now, roster);
+  const today = localDate(now, roster.timezone);
+  const open = await listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(q.name)], state: 'opened' });
+  for (const issue of open) await pass(ctx, issue, roster, today);
+  await reviewReminder({}, ctx);
+  await closeQuarter({}, ctx);
+  ctx.log.info({ quarter: q.name, open: open.length }, 'checkpoints reconciled');
 }
 
 /** The review date a run stands for: the scheduled MM-DD in this year (last year's, if the run is late across New Year), or today. */

@@ -15,6 +15,7 @@ export interface CheckpointReading {
   readonly summary: string;
 }
 
+/** The section titles of issue_templates/checkpoint.md that Trellis reads back. */
 export const FOCUS_SECTION = 'Focus areas';
 export const GOALS_SECTION = 'Goals, targets and ideas';
 export const SUMMARY_SECTION = 'Summary of progress';

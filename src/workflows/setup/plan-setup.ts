@@ -22,7 +22,9 @@ export type SetupWrite =
   | { readonly kind: 'update-label'; readonly label: Label }
   | { readonly kind: 'commit-files'; readonly message: string; readonly changes: readonly FileChange[] }
   | { readonly kind: 'create-hook'; readonly settings: HookSettings }
-  | { readonly kind: 'update-hook'; readonly id: number; readonly settings: HookSettings };
+  | { readonly kind: 'update-hook'; readonly id: number; readonly settings: HookSettings }
+  /** A test delivery, whose success re-enables a hook GitLab auto-disabled. */
+  | { readonly kind: 'test-hook'; readonly id: number; readonly url: string };
 
 export interface SetupPlan {
   readonly rows: readonly SetupRow[];
@@ -171,14 +173,15 @@ export function planWebhook(w: WebhookInput): SetupPlan {
   return {
     rows: [main, ...(disabled ? [disabled] : []), ...rows],
     // Always with the token: GitLab clears a hook's secret when its URL changes, and it never shows it.
-    writes: reasons.length > 0 ? [{ kind: 'update-hook', id: hook.id, settings }] : [],
+    // The update goes first, so the test delivery that re-enables the hook carries the right secret.
+    writes: [...(reasons.length > 0 ? [{ kind: 'update-hook' as const, id: hook.id, settings }] : []), ...(disabled ? [{ kind: 'test-hook' as const, id: hook.id, url }] : [])],
   };
 }
 
 /**
- * GitLab drops events while a hook is disabled, and re-enables it only after a delivery succeeds:
- * an edit through the API does not (WebHooks::AutoDisabling#enable! runs on a successful delivery),
- * so setup cannot do it with the hooks API and says what to do instead.
+ * GitLab drops events while a hook is disabled, and re-enables it only after a delivery succeeds
+ * (an edit through the API does not). Setup sends GitLab's test delivery, whose success re-enables
+ * it; the events GitLab dropped meanwhile are for `trellis reconcile`.
  */
 function disabledRow(hook: Hook, url: string): SetupRow | null {
   if (hook.alertStatus !== 'temporarily_disabled' && hook.alertStatus !== 'disabled') return null;
@@ -186,10 +189,8 @@ function disabledRow(hook: Hook, url: string): SetupRow | null {
   return {
     item: 'webhook',
     name: url,
-    outcome: 'problem',
-    detail:
-      `hook ${hook.id} is ${state}; GitLab drops events meanwhile. Check that Trellis answers at this address, then in GitLab ` +
-      `Settings > Webhooks press Test > Issue events (a successful test re-enables it), and run \`trellis reconcile\` for the events missed.`,
+    outcome: 'update',
+    detail: `hook ${hook.id} was ${state}: re-enabling it with a test delivery; run \`trellis reconcile\` for the events GitLab dropped meanwhile`,
   };
 }
 

@@ -92,6 +92,8 @@ async function apply(gitlab: GitLabGateway, write: SetupWrite): Promise<void> {
     case 'update-hook':
       await gitlab.updateHook(write.id, write.settings);
       return;
+    case 'test-hook':
+      return gitlab.testHook(write.id);
   }
 }
 
@@ -107,6 +109,8 @@ function concerns(write: SetupWrite, row: SetupRow): boolean {
     case 'create-hook':
     case 'update-hook':
       return row.item === 'webhook' && row.name === write.settings.url;
+    case 'test-hook':
+      return row.item === 'webhook' && row.name === write.url && /re-enabling/.test(row.detail);
   }
 }
 

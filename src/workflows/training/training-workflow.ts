@@ -139,7 +139,8 @@ async function withPeople(issue: Issue, ctx: WorkflowContext): Promise<Issue> {
   return fresh ? { ...issue, assignees: fresh.assignees, author: fresh.author } : issue;
 }
 
-async function listModules(ctx: WorkflowContext, roster: Roster): Promise<ModuleSummary[]> {
+/** Every module of the records project, summarised (one listing; the internship workflow reads a requester's modules from it). */
+export async function listModules(ctx: Pick<WorkflowContext, 'gitlab'>, roster: Roster): Promise<ModuleSummary[]> {
   const issues: Issue[] = [];
   for await (const issue of ctx.gitlab.listIssues({ labels: [TRAINING_LABEL], state: 'all' })) issues.push(issue);
   return summariseModules(issues, roster);

@@ -1,0 +1,169 @@
+import type { Action } from '../../core/actions.js';
+import { addDays } from '../../core/fiscal-quarter.js';
+import { inlineText, mention, quoteBlock } from '../../core/markdown-safety.js';
+import type { Roster } from '../../core/roster.js';
+import type { IssueDraft } from '../../gitlab/port.js';
+import { planCreateModule } from '../training/plan-create-module.js';
+import type { ModuleTemplates } from '../training/plan-create-module.js';
+import { nextAttempt } from '../training/training-module.js';
+import type { ModuleKind, ModuleSummary } from '../training/training-module.js';
+import type { CheckedRequest } from './check-request.js';
+import { TASK_KINDS, TASK_LABEL, taskMarker } from './internship-request.js';
+import type { TaskKind } from './internship-request.js';
+import { trainingStanding } from './request-training.js';
+import { TASK_NAMES, who } from './request-status.js';
+
+/**
+ * The issues an approval creates: one `internship-task` issue per way of working chosen (assigned,
+ * due, linked), an access request in the roster's access-requests project when systems were listed,
+ * and the SRE I / SRE II modules the requester has not started, made by the training workflow's own
+ * planner so they are ordinary modules. Each carries a marker, so a retry finds instead of creating.
+ */
+
+export interface TaskPlanInput {
+  readonly requestIid: number;
+  readonly request: CheckedRequest;
+  /** The chosen on-call buddy (null when on-call shadowing was not asked for). */
+  readonly buddy: string | null;
+  /** Path of the records project, for references from the access-requests project. */
+  readonly recordsProject: string;
+  readonly roster: Roster;
+  readonly bot: string;
+  readonly modules: readonly ModuleSummary[];
+  readonly templates: ModuleTemplates;
+}
+
+/** The `ref` of a task's ensure-issue in a plan. */
+export function taskRef(kind: TaskKind): string {
+  return `task-${kind}`;
+}
+
+/** The `ref` of a module an approval creates. */
+export function moduleRef(kind: ModuleKind): string {
+  return `module-${kind}`;
+}
+
+/** The tasks a checked request asks for, in status-note order. */
+export function tasksWanted(request: CheckedRequest): TaskKind[] {
+  const { ways, systems } = request.answers;
+  const wanted: Record<TaskKind, boolean> = { 'on-call': ways.onCall, delivery: ways.delivery, pairing: ways.pairing, access: systems.length > 0 };
+  return TASK_KINDS.filter((k) => wanted[k]);
+}
+
+/** Ensure, then link to the request, every task and missing module; link modules that exist already. */
+export function planTasks(input: TaskPlanInput): Action[] {
+  const { requestIid, request, roster, bot } = input;
+  const learner = request.requester.username;
+  const accessProject = input.roster.internships.accessRequestsProject;
+  const actions: Action[] = [];
+  for (const kind of tasksWanted(request)) {
+    const project = kind === 'access' ? accessProject : undefined;
+    actions.push(
+      { kind: 'ensure-issue', ref: taskRef(kind), marker: taskMarker(requestIid, kind), draft: taskDraft(kind, input, project !== undefined), ...(project ? { project } : {}) },
+      { kind: 'link-issues', issue: { iid: requestIid }, target: { ref: taskRef(kind) } },
+    );
+  }
+  for (const s of trainingStanding(input.modules, learner)) {
+    if (s.iid !== null) {
+      actions.push({ kind: 'link-issues', issue: { iid: requestIid }, target: { iid: s.iid } });
+      continue;
+    }
+    const ref = moduleRef(s.kind);
+    actions.push(...planCreateModule({ ref, kind: s.kind, learner, attempt: nextAttempt(input.modules, s.kind, learner), templates: input.templates, roster, bot }));
+    actions.push({ kind: 'link-issues', issue: { iid: requestIid }, target: { ref } });
+  }
+  return actions;
+}
+
+function taskDraft(kind: TaskKind, input: TaskPlanInput, elsewhere: boolean): IssueDraft {
+  const { request: r, roster, requestIid } = input;
+  const learner = r.requester.username;
+  const requestRef = elsewhere ? `${input.recordsProject}#${requestIid}` : `#${requestIid}`;
+  const intro = `Part of ${who(learner, roster)}'s internship with Reliability Engineering (request ${requestRef}), from ${r.start} to ${r.end}.`;
+  const close = `Close this issue when it is done: Trellis updates the request, and completes the internship when every task is closed.`;
+  const base = { labels: [TASK_LABEL], confidential: false } as const;
+  switch (kind) {
+    case 'on-call': {
+      const buddy = input.buddy ?? learner;
+      return {
+        ...base,
+        title: `${TASK_NAMES['on-call']}: ${learner} with ${buddy} (internship #${requestIid})`,
+        assignees: input.buddy ? [learner, input.buddy] : [learner],
+        dueDate: addDays(r.start, 14),
+        description: [
+          intro,
+          '',
+          `${who(learner, roster)} shadows ${who(buddy, roster)} on call for two weeks, from ${r.start} to ${addDays(r.start, 14)}, in ${inlineText(r.timezone)}.`,
+          '',
+          `- [ ] Agree which shifts to shadow, and join the handover at the start of each.`,
+          '- [ ] Follow every page during those shifts; ask the buddy to narrate what they check first.',
+          '- [ ] Join the incident channel and one incident review.',
+          '- [ ] Write down three things learned, here, before closing.',
+          '',
+          close,
+        ].join('\n'),
+      };
+    }
+    case 'delivery': {
+      const managers = roster.teams.filter((t) => t.kind === 'delivery').map((t) => t.manager);
+      return {
+        ...base,
+        title: `${TASK_NAMES.delivery}: ${learner} (internship #${requestIid})`,
+        assignees: [learner],
+        dueDate: r.end,
+        description: [
+          intro,
+          '',
+          `${who(learner, roster)} shadows the Delivery team to learn how releases reach production.${managers.length > 0 ? ` ${managers.map((m) => mention(m)).join(' ')}: please pair them with someone for a release.` : ''}`,
+          '',
+          '- [ ] Follow one release from the release candidate to production, with the release manager.',
+          '- [ ] Watch a deployment through its stages and learn how it is rolled back.',
+          '- [ ] Read the last post-deployment issue and discuss it with the Delivery team.',
+          '',
+          close,
+        ].join('\n'),
+      };
+    }
+    case 'pairing': {
+      const topic = r.answers.pairingTopic;
+      return {
+        ...base,
+        title: `${TASK_NAMES.pairing}: ${learner} (internship #${requestIid})`,
+        assignees: [learner],
+        dueDate: r.end,
+        description: [
+          intro,
+          '',
+          `${who(learner, roster)} pairs with a Reliability engineer on an issue or OKR.${topic !== '' ? ` They suggested: ${inlineText(topic, 200)}` : ' Link the issue or OKR here once chosen.'}`,
+          '',
+          'What they want to learn:',
+          '',
+          quoteBlock(r.answers.goal),
+          '',
+          '- [ ] Choose the issue or OKR with the team and link it here.',
+          '- [ ] Pair regularly (the share of time agreed with the manager) until it is done.',
+          '',
+          close,
+        ].join('\n'),
+      };
+    }
+    case 'access':
+      return {
+        ...base,
+        title: `${TASK_NAMES.access}: ${learner} (internship ${input.recordsProject}#${requestIid})`,
+        assignees: [learner],
+        dueDate: r.end,
+        description: [
+          intro,
+          '',
+          `Access ${who(learner, roster)} needs for the internship, approved by their manager ${who(r.manager, roster)} with the internship:`,
+          '',
+          ...r.answers.systems.map((s) => `- [ ] ${inlineText(s, 120)}`),
+          '',
+          'Grant read-only access where it is enough, and remove it when the internship ends.',
+          '',
+          close,
+        ].join('\n'),
+      };
+  }
+}
