@@ -15,6 +15,8 @@ export interface Child {
   readonly name: string;
   /** Memory of the process now, from /proc/<pid>/status. */
   memory(): { rssMb: number; hwmMb: number };
+  /** CPU time used so far, in ms. */
+  cpuMs(): number;
   /** Lines the child printed that matched a pattern, for readiness. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
   stop(): Promise<void>;
@@ -28,6 +30,18 @@ export function procMemory(pid: number): { rssMb: number; hwmMb: number } {
     return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
   } catch {
     return { rssMb: 0, hwmMb: 0 };
+  }
+}
+
+/** CPU time (user + system) the process has used so far, in ms; clock ticks are 10 ms on Linux. */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
   }
 }
 
@@ -61,6 +75,7 @@ export function startChild(name: string, args: readonly string[], env: Record<st
     pid,
     name,
     memory: () => procMemory(pid),
+    cpuMs: () => procCpuMs(pid),
     waitFor(pattern, timeoutMs) {
       const seen = tail.split('\n').find((l) => pattern.test(l));
       if (seen !== undefined) return Promise.resolve(seen);

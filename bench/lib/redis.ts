@@ -31,3 +31,10 @@ export async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
 }
+
+/** CPU time Redis has used (INFO cpu, user + system), in ms; other clients of this Redis count too. */
+export async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const f = (key: string) => Number(new RegExp(`^${key}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (f('used_cpu_user') + f('used_cpu_sys')) * 1000;
+}

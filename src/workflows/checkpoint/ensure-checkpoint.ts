@@ -47,15 +47,13 @@ const CHECKPOINT_REF = 'checkpoint';
 export async function ensureCheckpoint(ctx: WorkflowContext, args: EnsureArgs): Promise<EnsureResult> {
   const guard = guardKey(args.quarter.name, args.report.username);
   const project = ctx.config.gitlab?.project ?? 'records';
-  // A create that failed after GitLab may have done it (a lost answer) makes the listing unsure:
-  // on the retry, the executor searches instead of trusting "absent".
+  // Any earlier attempt makes the listing unsure: GitLab may have created the issue while the answer
+  // was lost, or while the process died (SIGKILL, OOM) before the cache recorded it. The mark is set
+  // before the first create, not when an error is caught, because a killed process catches nothing;
+  // on the retry the executor searches instead of trusting "absent".
   const trusted = args.listed && (await ctx.cache.issueFor(project, guard)) === null;
-  try {
-    return await ensure(ctx, args, trusted);
-  } catch (err) {
-    if (args.listed) await ctx.cache.rememberIssue(project, guard, 0).catch(() => undefined);
-    throw err;
-  }
+  if (args.listed) await ctx.cache.rememberIssue(project, guard, 0);
+  return ensure(ctx, args, trusted);
 }
 
 async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean): Promise<EnsureResult> {

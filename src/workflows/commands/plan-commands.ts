@@ -11,7 +11,7 @@ export const COMMANDS: ReadonlyArray<{ readonly usage: string; readonly what: st
   { usage: 'sign-off', what: "the learner's manager signs off a module whose checklist is complete" },
   { usage: 'big-picture [@user]', what: 'open a big-picture career conversation' },
   { usage: 'checkpoint [@user]', what: "open this quarter's career checkpoint if it is missing" },
-  { usage: 'approve', what: "the requester's manager approves an internship request" },
+  { usage: 'approve [@buddy]', what: "the requester's manager approves an internship request; `@buddy` chooses the on-call buddy (default: the one the request names, else the nearest proposed)" },
   { usage: 'decline <reason>', what: "the requester's manager declines an internship request" },
 ];
 

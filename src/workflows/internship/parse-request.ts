@@ -150,8 +150,8 @@ function clean(value: string): string {
 
 /** The free text of a section: its lines, hint-only and empty bullets dropped. */
 function proseOf(lines: readonly string[]): string {
-  const kept = lines.map((l) => l.trimEnd()).filter((l) => !/^\s*(?:[-*+]|\d{1,9}[.)])?\s*$/.test(l));
-  return kept.join('\n').trim();
+  const kept = lines.map((l) => l.trimEnd()).filter((l) => !/^\s*(?:[-*+]|\d{1,9}[.)])\s*$/.test(l));
+  return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 function waysOf(all: readonly string[], section: readonly string[]): Pick<RequestAnswers, 'ways' | 'pairingTopic'> {

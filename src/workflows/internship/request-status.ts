@@ -4,7 +4,7 @@ import type { Roster } from '../../core/roster.js';
 import type { CheckedRequest, Problem } from './check-request.js';
 import { renderRecord, stateLabel } from './internship-request.js';
 import type { Approval, Decline, RequestRecord, TaskIssue, TaskKind } from './internship-request.js';
-import { formatOffset } from './match-buddies.js';
+import { formatOffset, offsetInstant, utcOffsetMinutes } from './match-buddies.js';
 import type { Buddy } from './match-buddies.js';
 import { standingText } from './request-training.js';
 import type { ModuleStanding } from './request-training.js';
@@ -95,7 +95,7 @@ function details(r: CheckedRequest, roster: Roster): string[] {
     `- **Requester:** ${who(r.requester.username, roster)}, ${role} in ${team}`,
     `- **Manager:** ${who(r.manager, roster)}`,
     `- **When:** from ${r.start} for ${r.length} (until ${r.end})${a.share !== '' ? `, ${inlineText(a.share, 60)} of their time` : ''}`,
-    `- **Timezone:** ${inlineText(r.timezone)}${r.timezoneFromRoster ? ' (from the roster)' : ''}`,
+    `- **Timezone:** ${inlineText(r.timezone)}, ${formatOffset(utcOffsetMinutes(r.timezone, offsetInstant(r.start)))} on ${r.start}${r.timezoneFromRoster ? ' (from the roster)' : ''}`,
     `- **Ways of working:** ${ways.join('; ')}`,
     `- **Access needed:** ${a.systems.length > 0 ? a.systems.map((s) => inlineText(s, 80)).join('; ') : 'none listed'}`,
   ];

@@ -1,0 +1,14 @@
+import autocannon from 'autocannon';
+import { startChild, waitForHttp } from './lib/proc.js';
+import { freePort } from './lib/trellis-proc.js';
+import { benchPrefix, benchRedis, deletePrefix } from './lib/redis.js';
+import { TICK_PAYLOAD } from './ingress.js';
+const prefix = benchPrefix('prof');
+const port = await freePort();
+const child = startChild('api', ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', 'dist/cli.js', 'serve', '--role', 'api'], { GITLAB_URL: 'http://127.0.0.1:9', GITLAB_TOKEN: 'x', GITLAB_PROJECT: 'infra/career', WEBHOOK_SECRET: 's', REDIS_URL: 'redis://127.0.0.1:6379', TRELLIS_QUEUE_PREFIX: prefix, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PORT: String(port) });
+await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30000);
+let n = 0;
+const r = await autocannon({ url: `http://127.0.0.1:${port}/webhooks/gitlab`, connections: 50, duration: 8, requests: [{ method: 'POST', body: TICK_PAYLOAD, setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': 's', 'idempotency-key': `p-${n++}` } }) }] });
+console.log('rps', r['2xx'] / r.duration, 'p99', r.latency.p99);
+await child.stop();
+const redis = benchRedis(); await deletePrefix(redis, prefix); await redis.quit();
