@@ -36,6 +36,8 @@ interface Shared {
   readonly api: InstanceType<typeof Gitlab<false>>;
   readonly raw: HttpRequester;
   readonly users: Map<string, User>;
+  /** When each project's member list last filled `users` (by project id). */
+  readonly membersLoadedAt: Map<number, number>;
   readonly gateways: Map<string, GitLabGateway>;
   me: Promise<User> | undefined;
 }
@@ -65,7 +67,7 @@ export function createGitbeakerGateway(opts: GitbeakerGatewayOptions): GitLabGat
   const api = new Gitlab({ host, token: opts.token, requesterFn, queryTimeout: null, rateLimits: {} });
   // Hook delivery logs have no gitbeaker resource: same requester, same budget and retries.
   const raw = requesterFn({ url: `${host}/api/v4`, headers: {}, authHeaders: { 'private-token': () => Promise.resolve(opts.token) } });
-  const shared: Shared = { api, raw, users: new Map(), gateways: new Map(), me: undefined };
+  const shared: Shared = { api, raw, users: new Map(), membersLoadedAt: new Map(), gateways: new Map(), me: undefined };
   return gatewayFor(shared, opts.project);
 }
 
@@ -105,7 +107,23 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
     return found ?? null;
   }
 
+  /**
+   * Fills the user cache from the project's members (100 a page), at most once every 10 minutes: a
+   * fan-out assigning a thousand people then costs ten reads, not a thousand user look-ups.
+   */
+  async function loadMembers(): Promise<void> {
+    const projectId = await pid();
+    const last = shared.membersLoadedAt.get(projectId) ?? 0;
+    if (Date.now() - last < 10 * 60_000) return;
+    shared.membersLoadedAt.set(projectId, Date.now());
+    for await (const item of pages((page) => api.ProjectMembers.all(projectId, { includeInherited: true, page, perPage: PER_PAGE, showExpanded: true }))) {
+      const user = toUser(item);
+      shared.users.set(user.username.toLowerCase(), user);
+    }
+  }
+
   async function userIds(usernames: readonly string[]): Promise<number[]> {
+    if (usernames.some((u) => !shared.users.has(u.toLowerCase()))) await loadMembers();
     const ids: number[] = [];
     for (const username of usernames) {
       const user = await findUser(username);
