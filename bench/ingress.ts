@@ -56,10 +56,10 @@ const RATE_CONNECTIONS = 10;
 export const TICK_PAYLOAD = readFileSync(join(ROOT, 'webhooks/issue_hook_update_description.json'));
 
 /** Autocannon requests with an Idempotency-Key each, so every request is a new delivery and reaches Redis. */
-function fire(url: string, label: string, opts: { connections: number; duration: number; overallRate?: number }): Promise<Result> {
+async function fire(url: string, label: string, opts: { connections: number; duration: number; overallRate?: number }): Promise<Result> {
   let n = 0;
   const headers = { 'content-type': 'application/json', 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': WEBHOOK_SECRET };
-  return autocannon({
+  return await autocannon({
     url: `${url}/webhooks/gitlab`,
     connections: opts.connections,
     duration: opts.duration,

@@ -18,6 +18,12 @@ export type Action =
   | { readonly kind: 'set-labels'; readonly issue: IssueRef; readonly add: readonly string[]; readonly remove?: readonly string[] }
   /** Trellis's note on the issue carrying `marker`, created once and edited in place; unchanged text writes nothing. */
   | { readonly kind: 'upsert-note'; readonly issue: IssueRef; readonly marker: Marker; readonly body: string }
+  /**
+   * Records what Trellis's note with `marker` would say without writing it, because the issue Trellis
+   * just created already says it; the note is written only once it would say something else. Saves
+   * a note per record on fan-outs (GitLab allows far fewer note creations than issue creations).
+   */
+  | { readonly kind: 'baseline-note'; readonly issue: IssueRef; readonly marker: Marker; readonly body: string }
   /** A reply that is written at most once per marker (for a command: the command note's id). */
   | { readonly kind: 'reply'; readonly issue: IssueRef; readonly marker: Marker; readonly body: string }
   | { readonly kind: 'link-issues'; readonly issue: IssueRef; readonly target: IssueRef }
@@ -44,6 +50,8 @@ export function describeAction(action: Action): string {
       return `set labels${on}: +[${action.add.join(', ')}] -[${(action.remove ?? []).join(', ')}]`;
     case 'upsert-note':
       return `upsert ${action.marker.kind} note${on}`;
+    case 'baseline-note':
+      return `baseline ${action.marker.kind} note${on}`;
     case 'reply':
       return `reply${on} (${action.marker.kind}:${action.marker.key})`;
     case 'link-issues':

@@ -61,6 +61,14 @@ function findAllMarkers(text: string): string[] {
   return [...text.matchAll(/<!-- trellis:([a-z0-9][a-z0-9-]*:[A-Za-z0-9._/@:+=-]+) -->/g)].map((m) => m[1] ?? '');
 }
 
+/** The note id a baseline memo carries: no note was written (see the `baseline-note` action). */
+const NO_NOTE = 0;
+
+/** A note's full text: what it says, then its marker. */
+function noteBody(text: string, marker: Marker): string {
+  return `${text.trimEnd()}\n\n${renderMarker(marker)}`;
+}
+
 /** Hash of a note body, to tell whether Trellis's note already says this. */
 export function bodyHash(body: string): string {
   return createHash('sha1').update(body).digest('base64url').slice(0, 22);
@@ -123,6 +131,14 @@ class Run {
         });
       case 'upsert-note':
         return this.withIssue(action.issue, (issue, gw, project) => this.upsertNote(project, gw, issue.iid, action.marker, action.body, true));
+      case 'baseline-note':
+        return this.withIssue(action.issue, async (issue, _gw, project) => {
+          const id = markerId(action.marker);
+          if (!this.deps.dryRun && !(await this.deps.cache.noteFor(project, issue.iid, id))) {
+            await this.deps.cache.rememberNote(project, issue.iid, id, { noteId: NO_NOTE, hash: bodyHash(noteBody(action.body, action.marker)) });
+          }
+          return 'unchanged';
+        });
       case 'reply':
         return this.withIssue(action.issue, (issue, gw, project) => this.upsertNote(project, gw, issue.iid, action.marker, action.body, false));
       case 'link-issues':
@@ -182,12 +198,14 @@ class Run {
   private async upsertNote(project: string, gw: GitLabGateway, iid: number, marker: Marker, text: string, editable: boolean): Promise<Outcome> {
     const { deps } = this;
     const id = markerId(marker);
-    const body = `${text.trimEnd()}\n\n${renderMarker(marker)}`;
+    const body = noteBody(text, marker);
     const hash = bodyHash(body);
     const memo = await deps.cache.noteFor(project, iid, id);
     if (memo && (memo.hash === hash || !editable)) return 'unchanged';
     return deps.locks.withLock(`note:${project}:${iid}:${id}`, async () => {
-      let existing = memo ?? (await deps.cache.noteFor(project, iid, id));
+      const again = memo ?? (await deps.cache.noteFor(project, iid, id));
+      // A baseline (no note written yet) that no longer matches: look for a note as if nothing were known.
+      let existing = again?.noteId === NO_NOTE ? null : again;
       if (!existing) {
         const [notes, bot] = await Promise.all([gw.listNotes(iid), deps.botUsername()]);
         const mine = notes.find((n) => n.author === bot && hasMarker(n.body, marker));

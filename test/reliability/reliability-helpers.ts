@@ -193,3 +193,28 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** A person's REST client on the simulator (plain HTTP with their token, no Trellis code). */
+export function asUser(sim: RunningSim, username: string): <T = unknown>(method: string, path: string, body?: unknown) => Promise<T> {
+  const token = username === 'root' ? sim.rootToken : `tok-${username}`;
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${sim.url}/api/v4${path}`, {
+      method,
+      headers: { 'private-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} as ${username}: ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+/** The usernames of a roster's people. */
+export function rosterPeople(yaml: string): string[] {
+  return [...yaml.matchAll(/username:\s*([A-Za-z0-9_.-]+)/g)].map((m) => m[1]!);
+}
+
+/** The headers of a recorded delivery that GitLab sets (not the transport's own). */
+export function gitlabHeadersOf(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => k === 'content-type' || k === 'user-agent' || k === 'idempotency-key' || k.startsWith('x-gitlab-')));
+}

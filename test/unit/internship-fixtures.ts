@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { renderMarker } from '../../src/core/markers.js';
-import { parseRoster } from '../../src/core/parse-roster.js';
 import type { Roster } from '../../src/core/roster.js';
 import type { Issue } from '../../src/gitlab/port.js';
-import { approvalMarker, REQUEST_LABEL, TEMPLATE_MARKER } from '../../src/workflows/internship/internship-request.js';
+import { REQUEST_LABEL } from '../../src/workflows/internship/internship-request.js';
 import type { Approval, RequestRecord, TaskIssue, TaskKind } from '../../src/workflows/internship/internship-request.js';
 import { taskMarker } from '../../src/workflows/internship/internship-request.js';
 import type { RequestEvent, RequestInput } from '../../src/workflows/internship/plan-request.js';
@@ -52,8 +51,12 @@ export const IAN: Required<Answers> = {
   systems: ['Grafana', 'Kibana'],
 };
 
-/** The template filled in the way the template asks: answers after the colons, ticks in the boxes. */
-export function requestText(overrides: Answers = {}): string {
+/**
+ * The template filled in the way the template asks: answers after the colons, ticks in the boxes.
+ * Its quick-action line is dropped (GitLab removes it on save) unless `quickActions`, for a person
+ * saving it through the API.
+ */
+export function requestText(overrides: Answers = {}, opts: { quickActions?: boolean } = {}): string {
   const a = { ...IAN, ...overrides };
   const field = (label: string, value: string) => (line: string) => (line.startsWith(`- ${label}:`) || line.startsWith(`${label}:`) ? `${line.split(':')[0]}: ${value}` : line);
   const edits = [
@@ -68,7 +71,7 @@ export function requestText(overrides: Answers = {}): string {
   ];
   const lines = template()
     .split('\n')
-    .filter((l) => !l.startsWith('/label'))
+    .filter((l) => opts.quickActions === true || !l.startsWith('/label'))
     .map((line) => edits.reduce((l, edit) => edit(l), line))
     .map((line) => {
       if (line.startsWith('- [ ] Pair on')) return a.pairing ? `- [x] Pair on an issue or OKR: ${typeof a.pairing === 'string' ? a.pairing : ''}` : line;
@@ -161,10 +164,3 @@ export function rosterWith(people: Array<{ username: string; team: string; timez
     people: people.map((p) => ({ username: p.username, name: p.username.toUpperCase(), team: p.team, role: 'sre', level: 'x', timezone: p.timezone, onCall: p.onCall ?? true, ...(p.manager ? { manager: p.manager } : {}) })),
   };
 }
-
-/** The status note body with its record line, as Trellis's note carries it. */
-export function recordNote(approval: Approval): string {
-  return `### Internship: active\n\n${renderMarker(approvalMarker(approval))}`;
-}
-
-export { TEMPLATE_MARKER };

@@ -142,6 +142,10 @@ describe('checking a request against the roster', () => {
     expect(problems[0]?.text).toContain(text);
   });
 
+  it.each(['@bob', 'bob', 'Bob Brown (@bob)'])('an on-call buddy written as %j is read as bob', (buddy) => {
+    expect(check(requestText({ buddy })).request?.buddy).toBe('bob');
+  });
+
   it('a missing time zone is taken from the roster, and the note will say so', () => {
     const { request } = check(requestText({ timezone: '' }));
     expect(request).toMatchObject({ timezone: 'Europe/Dublin', timezoneFromRoster: true });

@@ -5,11 +5,11 @@ import { findMarkers, markerId } from '../../src/core/markers.js';
 import type { Issue } from '../../src/gitlab/port.js';
 import { approvalMarker, parseRecord } from '../../src/workflows/internship/internship-request.js';
 import { planRequest, UNEXPLAINED_LABEL_GRACE_MS } from '../../src/workflows/internship/plan-request.js';
+import type { RequestEvent } from '../../src/workflows/internship/plan-request.js';
 import { moduleRef, taskRef } from '../../src/workflows/internship/plan-tasks.js';
 import { moduleIssue, modules, ofKind } from './training-fixtures.js';
 import { APPROVAL, BOT, labelEvent, requestInput, requestIssue, requestText, taskIssue } from './internship-fixtures.js';
 
-const REQUESTED = ['internship-request', 'internship::requested'];
 const PENDING = ['internship-request', 'internship::pending-approval'];
 
 function labelsSet(actions: readonly Action[]): string[] {
@@ -133,6 +133,30 @@ describe('approval by label', () => {
     expect(replies(then)[0]).toContain('**Approved** by Grace Green (grace)');
   });
 
+  it('the note written at approval is the one later events and reconcile render from GitLab, so they write nothing', () => {
+    const plan = approvedBy('grace');
+    const created = new Map<string, Issue>([
+      [taskRef('on-call'), taskIssue('on-call', { assignees: ['ian', 'alice'], dueDate: '2026-05-18' }).issue],
+      [taskRef('pairing'), taskIssue('pairing').issue],
+      [taskRef('access'), taskIssue('access').issue],
+      [moduleRef('sre-i'), moduleIssue('sre-i', 'ian', { iid: 30, labels: ['training-module', 'sre-i::not-started'] })],
+      [moduleRef('sre-ii'), moduleIssue('sre-ii', 'ian', { iid: 31, labels: ['training-module', 'sre-ii::not-started'] })],
+    ]);
+    const written = statusBody(plan.then?.(created) ?? []);
+    const listed = [taskIssue('access', { project: 'infra/access-requests' }), taskIssue('pairing'), taskIssue('on-call', { assignees: ['ian', 'alice'], dueDate: '2026-05-18' })];
+    const later = planRequest(
+      requestInput({
+        issue: requestIssue({ labels: ['internship-request', 'internship::active'] }),
+        record: parseRecord(written),
+        tasks: listed,
+        modules: modules(created.get(moduleRef('sre-i'))!, created.get(moduleRef('sre-ii'))!),
+      }),
+    );
+    expect(statusBody(later.actions)).toBe(written);
+    expect(labelsSet(later.actions)).toEqual(['internship-request', 'internship::active']);
+    expect(replies(later.actions)).toEqual([]);
+  });
+
   it('an approval by someone who is not the requester\'s manager is reverted and says who can approve', () => {
     const plan = approvedBy('carol');
     expect(plan.decision).toBe('pending-approval');
@@ -194,8 +218,8 @@ describe('labels set by hand are put back', () => {
 });
 
 describe('an approved internship follows its tasks', () => {
-  const active = (tasks: ReturnType<typeof taskIssue>[], fields: Partial<Issue> = {}, event: Parameters<typeof requestInput>[0]['event'] = null) =>
-    planRequest(requestInput({ issue: requestIssue({ labels: ['internship-request', 'internship::active'], ...fields }), record: { approval: APPROVAL, decline: null }, tasks, event: event ?? null }));
+  const active = (tasks: ReturnType<typeof taskIssue>[], fields: Partial<Issue> = {}, event: RequestEvent | null = null) =>
+    planRequest(requestInput({ issue: requestIssue({ labels: ['internship-request', 'internship::active'], ...fields }), record: { approval: APPROVAL, decline: null }, tasks, event }));
 
   it('while any task is open it is active, and the note counts the closed ones', () => {
     const plan = active([taskIssue('on-call', { state: 'closed', closedAt: '2026-05-18T10:00:00.000Z' }), taskIssue('pairing')]);

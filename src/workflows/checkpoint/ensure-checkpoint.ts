@@ -7,7 +7,9 @@ import type { Issue } from '../../gitlab/port.js';
 import { CONVERSATION_TEMPLATE, readConversation } from '../conversation/conversation-record.js';
 import { CONVERSATION_REF, planEnsureConversation } from '../conversation/plan-conversation.js';
 import type { WorkflowContext } from '../workflow.js';
-import { checkpointMarker } from './checkpoint-record.js';
+import { checkpointMarker, identifyCheckpoint, STATUS_MARKER } from './checkpoint-record.js';
+import { planCheckpoint } from './plan-checkpoint.js';
+import { localDate } from '../../core/fiscal-quarter.js';
 import { planCreateCheckpoint } from './plan-create-checkpoint.js';
 import type { ConversationLink, PreviousLink } from './plan-create-checkpoint.js';
 import type { ListedCheckpoint } from './plan-quarter-open.js';
@@ -96,7 +98,24 @@ async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean):
   // A dry run (TRELLIS_DRY_RUN) logs the plan and creates nothing: there is no iid to report.
   if (!issue && result.steps[0]?.outcome === 'would-change') return { checkpoint: { iid: 0, created: true }, conversation: opened, writes };
   if (!issue) throw new Error(`checkpoint ${q.name} of ${report.username} was neither found nor created`);
-  return { checkpoint: { iid: issue.iid, created: result.steps[0]?.outcome === 'created' }, conversation: opened, writes: writes + result.writes };
+  const created = result.steps[0]?.outcome === 'created';
+  if (created) await baselineStatus(ctx, issue, roster);
+  return { checkpoint: { iid: issue.iid, created }, conversation: opened, writes: writes + result.writes };
+}
+
+/**
+ * A new checkpoint's description already says what its status note would (planning, choose two or
+ * three areas), so the note is not written now — a fan-out stays at GitLab's issue creation limit
+ * instead of its much lower note limit — but its text is recorded, so a later pass (reconcile) finds
+ * nothing to do until the checkpoint changes.
+ */
+async function baselineStatus(ctx: WorkflowContext, issue: Issue, roster: Roster): Promise<void> {
+  const id = identifyCheckpoint(issue);
+  if (!id) return;
+  const today = localDate(ctx.now(), roster.timezone);
+  const plan = planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } });
+  const baseline = plan.flatMap((a): Action[] => (a.kind === 'upsert-note' && markerId(a.marker) === markerId(STATUS_MARKER) ? [{ ...a, kind: 'baseline-note' }] : []));
+  await ctx.executor.apply(baseline, { known: [issue] });
 }
 
 /** The Redis key (through the record cache) that says a create for this checkpoint failed once. */

@@ -2,7 +2,7 @@ import { findPerson, isManagerOf } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import { inlineText } from '../../core/markdown-safety.js';
 import type { ModuleSummary } from '../training/training-module.js';
-import { buddyProblem, checkRequest } from './check-request.js';
+import { buddyProblem, checkRequest, personNamed } from './check-request.js';
 import type { CheckedRequest, Problem } from './check-request.js';
 import { buddyFacts, matchBuddies } from './match-buddies.js';
 import type { Buddy } from './match-buddies.js';
@@ -60,7 +60,7 @@ export function approvalRefusal(a: Assessment, actor: string, roster: Roster, bo
 /** The buddy an approval makes: the one named with it, else the assessment's choice. */
 export function approvedBuddy(a: Assessment, roster: Roster, named?: string): string | null {
   if (!a.request?.answers.ways.onCall) return null;
-  if (named !== undefined) return findPerson(roster, named.replace(/^@/, ''))?.username ?? null;
+  if (named !== undefined) return personNamed(named, roster)?.username ?? null;
   return a.chosen?.person.username ?? null;
 }
 

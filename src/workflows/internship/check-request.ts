@@ -144,13 +144,18 @@ function checkBuddy(written: string, person: Person | undefined, roster: Roster)
   if (written === '') return { username: null, problem: null };
   const problem = buddyProblem(written, person?.username ?? '', roster);
   if (problem) return { username: null, problem: `**On-call buddy**: ${problem} Leave it empty and Trellis proposes on-call SREs near your time zone.` };
-  return { username: findPerson(roster, written.match(/@?([A-Za-z0-9_.-]+)/)?.[1] ?? '')?.username ?? null, problem: null };
+  return { username: personNamed(written, roster)?.username ?? null, problem: null };
+}
+
+/** The roster person a buddy answer or argument names (`@bob`, `bob`, `Bob (@bob)`). */
+export function personNamed(written: string, roster: Roster): Person | undefined {
+  const name = /@?([A-Za-z0-9_.][A-Za-z0-9_.-]*)/.exec(written.includes('@') ? written.slice(written.indexOf('@')) : written)?.[1] ?? '';
+  return name ? findPerson(roster, name) : undefined;
 }
 
 /** Why `written` cannot be an on-call buddy for `requester`, or null when they can. */
 export function buddyProblem(written: string, requester: string, roster: Roster): string | null {
-  const name = /@?([A-Za-z0-9_.][A-Za-z0-9_.-]*)/.exec(written)?.[1] ?? '';
-  const p = name ? findPerson(roster, name) : undefined;
+  const p = personNamed(written, roster);
   if (!p) return `“${inlineText(written, 40)}” is not on the roster.`;
   if (p.username.toLowerCase() === requester.toLowerCase()) return 'you cannot shadow yourself.';
   if (!p.onCall) return `${inlineText(p.username)} is not on call, according to the roster.`;

@@ -30,15 +30,17 @@ export async function readRecord(iid: number, ctx: WorkflowContext): Promise<Req
 
 /**
  * The task issues of request #`iid`, found by their markers in the records project and in the
- * roster's access-requests project. If a task exists twice (it should not), the older one counts.
+ * roster's access-requests project, made by Trellis. If a task exists twice (it should not), the older one counts.
  */
 export async function findTasks(iid: number, ctx: WorkflowContext, roster: Roster, records: string): Promise<TaskIssue[]> {
   const found = new Map<string, TaskIssue>();
+  const bot = (await ctx.bot()).username;
   const collect = async (project: string | undefined) => {
     const gitlab = project ? ctx.gitlab.forProject(project) : ctx.gitlab;
     for await (const issue of gitlab.listIssues({ search: taskSearch(iid), state: 'all' })) {
       const task = identifyTask(issue);
-      if (!task || task.requestIid !== iid) continue;
+      // Only issues Trellis made are tasks: a marker copied into someone's issue moves nothing.
+      if (!task || task.requestIid !== iid || issue.author !== bot) continue;
       const earlier = found.get(task.kind);
       if (!earlier || earlier.issue.iid > issue.iid) found.set(task.kind, { kind: task.kind, issue, ...(project ? { project } : {}) });
     }

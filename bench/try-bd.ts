@@ -1,0 +1,2 @@
+import { runIntakeBreakdown } from './intake-breakdown.js';
+console.log(await runIntakeBreakdown());

@@ -1,0 +1,13 @@
+import autocannon from 'autocannon';
+import { startApi, WEBHOOK_SECRET } from './lib/trellis-proc.js';
+import { benchPrefix, benchRedis, deletePrefix } from './lib/redis.js';
+import { sleep } from './lib/stats.js';
+import { TICK_PAYLOAD } from './ingress.js';
+const prefix = benchPrefix('rss');
+const api = await startApi({ runner: 'dist', prefix, gitlabUrl: 'http://127.0.0.1:9', env: process.argv[2] ? { NODE_OPTIONS: process.argv[2] } : {} });
+let n = 0; let done = false;
+const mon = (async () => { while (!done) { const m = await (await fetch(`${api.url}/metrics`)).text(); const g = (k: string) => (Number(new RegExp(`^${k} ([\\d.e+]+)`, 'm').exec(m)?.[1]) / 1e6).toFixed(0); console.log(JSON.stringify(api.child.memory()), 'heapTotal', g('trellis_nodejs_heap_size_total_bytes'), 'heapUsed', g('trellis_nodejs_heap_size_used_bytes'), 'ext', g('trellis_nodejs_external_memory_bytes')); await sleep(2000); } })();
+const res = await autocannon({ url: `${api.url}/webhooks/gitlab`, connections: 50, duration: 16, requests: [{ method: 'POST', body: TICK_PAYLOAD, setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': WEBHOOK_SECRET, 'idempotency-key': `k-${n++}` } }) }] });
+done = true; await mon; console.log("rps", res["2xx"] / res.duration, "p99", res.latency.p99);
+await api.child.stop();
+const r = benchRedis(); await deletePrefix(r, prefix); await r.quit();
