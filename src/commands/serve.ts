@@ -24,6 +24,7 @@ export async function serveCommand(config: Config, role: Role, log: Logger): Pro
     for (const line of demo.instructions(trellis.url)) console.log(line);
   }
   log.info({ role, url: trellis.url, redis: trellis.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'trellis started');
+  if (role !== 'worker' && cfg.webhookSecrets.length === 0) log.warn({}, 'WEBHOOK_SECRET is not set: every webhook is refused with 401 until it is');
   closeWithGrace({ delay: cfg.shutdownTimeoutMs + 5000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'stopping after an error');
     else log.info({ signal }, 'stopping');

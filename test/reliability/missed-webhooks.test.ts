@@ -136,6 +136,7 @@ describe('a fifth of the webhooks dropped by GitLab', () => {
       'missed webhooks',
       `${edits} edits, ${dropped} of ${dropped + delivered} deliveries dropped (${DROP_RATIO * 100}%), ${wrongBefore.length} of ${titles.length} records wrong before reconcile -> one reconcile run: ${titles.length - wrong.length} match the no-drop run, lost ${wrong.length}, duplicated ${duplicated}`,
     );
+    if (process.env.DBG) console.log('wrong before', wrongBefore, 'after', wrong);
     expect(dropped).toBeGreaterThan(0);
     expect(Object.fromEntries(wrong.map((t) => [t, got[t]]))).toEqual(Object.fromEntries(wrong.map((t) => [t, want[t]])));
     expect(duplicated).toBe(0);
