@@ -1,6 +1,6 @@
 import type { TrainingFixture, Module } from './lib/training-fixture.js';
 import { tickOne, untickOne } from './lib/training-fixture.js';
-import { round } from './lib/stats.js';
+import { round, sleep } from './lib/stats.js';
 
 /** GitLab calls Trellis makes per event of one kind, counted by the simulator. */
 export interface CallsPerEvent {
@@ -28,11 +28,14 @@ const NOTE_POST = 'POST /projects/:id/issues/:issue_iid/notes';
 
 /**
  * Edits the given modules (all at once, different issues), waits until Trellis is idle, and charges
- * what the simulator counted to the events, less the bench's own PUT per edit.
+ * what the simulator counted to the events, less the bench's own PUT per edit. Edits of one issue
+ * are over a second apart, as people's are: GitLab's webhook times have whole seconds, and two
+ * different versions of an issue within one second make Trellis read the issue to know which is newer.
  */
 async function measure(fx: TrainingFixture, edits: ReadonlyArray<{ m: Module; next: string }>): Promise<CallsPerEvent> {
   const { e2e } = fx;
   await e2e.settle(60_000);
+  await sleep(1100);
   e2e.sim.resetRequests();
   await Promise.all(
     edits.map(async ({ m, next }) => {

@@ -25,6 +25,7 @@ import { startEventWorker } from './queue/event-worker.js';
 import { createJobQueue, startJobWorker } from './queue/job-queue.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from './queue/queue-names.js';
 import type { JobQueue } from './queue/job-queue.js';
+import { clearPrefix } from './redis/clear-prefix.js';
 import { ensureRedis } from './redis/ensure-redis.js';
 import { createRedisCache } from './redis/redis-cache.js';
 import { createRedisLocks } from './redis/redis-lock.js';
@@ -61,6 +62,8 @@ export interface StartOptions {
   readonly listen?: boolean;
   readonly print?: (line: string) => void;
   readonly now?: () => Date;
+  /** Delete everything under the queue prefix first (demo mode: its simulator starts empty, so older state is wrong). */
+  readonly freshState?: boolean;
 }
 
 /** The composition root: the only place that wires clients together (STYLE.md). */
@@ -68,6 +71,11 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
   const log = opts.log;
   const redis = await ensureRedis({ url: config.redisUrl, dataDir: config.dataDir, log, ...(opts.print ? { print: opts.print } : {}) });
   const closers: Array<() => Promise<unknown>> = [];
+  if (opts.freshState) {
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const deleted = await clearPrefix(admin, config.queuePrefix).finally(() => admin.quit());
+    log.info({ prefix: config.queuePrefix, deleted }, 'cleared state left by an earlier run');
+  }
   // The producer fails fast while Redis is down (503 to GitLab) instead of buffering acknowledged events in memory.
   const producer = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true, lazyConnect: true });
   producer.on('error', (err) => log.debug({ err: err.message }, 'redis producer connection error'));

@@ -45,6 +45,21 @@ export function procCpuMs(pid: number): number {
   }
 }
 
+/** The machine's CPU counters (all cores), for `machineBusy`. */
+export function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const total = v.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** The share of all cores busy since `from` (every process on the machine, not only the bench's). */
+export function machineBusy(from: { busy: number; total: number }): number {
+  const now = machineCpu();
+  return now.total === from.total ? 0 : (now.busy - from.busy) / (now.total - from.total);
+}
+
 /** Starts `node <args>` with the environment given (plus PATH); output is kept only to spot readiness and errors. */
 export function startChild(name: string, args: readonly string[], env: Record<string, string>): Child {
   const child: ChildProcess = spawn(process.execPath, [...args], {

@@ -53,7 +53,15 @@ export async function startApi(t: TrellisTarget): Promise<{ child: Child; url: s
   return { child, url };
 }
 
-/** `trellis serve --role worker` in its own process; the caller waits for it to register with the queue. */
-export function startWorker(t: TrellisTarget, name: string): Child {
-  return startChild(name, trellisArgs(t.runner, ['serve', '--role', 'worker']), env(t, {}));
+/**
+ * `trellis serve --role worker` in its own process; resolves once it says it started (info level:
+ * a worker logs nothing per event it lets go, so this costs nothing while it drains).
+ */
+export async function startWorker(t: TrellisTarget, name: string): Promise<Child> {
+  const child = startChild(name, trellisArgs(t.runner, ['serve', '--role', 'worker']), env(t, { LOG_LEVEL: 'info' }));
+  await child.waitFor(/"msg":"trellis started"/, 60_000).catch(async (err: unknown) => {
+    await child.stop();
+    throw err;
+  });
+  return child;
 }

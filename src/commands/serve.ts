@@ -18,7 +18,7 @@ export async function serveCommand(config: Config, role: Role, log: Logger): Pro
     demo = await startDemo(config, config.port === 0 ? 0 : config.port + 1);
     cfg = demo.config;
   }
-  const trellis = await startTrellis(cfg, { role, log, print: (line) => console.log(line) });
+  const trellis = await startTrellis(cfg, { role, log, print: (line) => console.log(line), freshState: demo !== undefined });
   if (demo && trellis.url) {
     await demo.register(trellis.url);
     for (const line of demo.instructions(trellis.url)) console.log(line);

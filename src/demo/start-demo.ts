@@ -8,6 +8,8 @@ export const DEMO_ROSTER = fileURLToPath(new URL('../../demo/roster.yml', import
 export const DEMO_PROJECT = 'infra/career';
 const BOT_TOKEN = 'demo-trellis-bot-token';
 const SECRET = 'demo-webhook-secret';
+/** The Redis key prefix of demo mode's queues and caches. */
+export const DEMO_PREFIX = '{trellis-demo}';
 
 /** People of the demo roster, who get simulator accounts with token `demo-<name>-token`. */
 export const DEMO_PEOPLE = ['vera', 'carol', 'erin', 'dave', 'frank', 'grace', 'alice', 'bob', 'sam', 'olivia', 'pat', 'dan', 'sofia', 'ian'];
@@ -39,6 +41,9 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
   const demoConfig: Config = Object.freeze({
     ...config,
     gitlab: { url: sim.url, token: BOT_TOKEN, project: DEMO_PROJECT },
+    // Each demo starts a new, empty simulator: its queues and caches must not meet a real deployment's
+    // or an earlier demo's (serve clears this prefix at start).
+    queuePrefix: config.queuePrefix === '{trellis}' ? DEMO_PREFIX : config.queuePrefix,
     webhookSecrets: config.webhookSecrets.length > 0 ? config.webhookSecrets : [SECRET],
   });
   const projectId = seed.projects[DEMO_PROJECT]?.id;

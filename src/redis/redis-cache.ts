@@ -7,8 +7,14 @@ const OBSERVE = `local cur = redis.call('get', KEYS[1])
 local at = tonumber(ARGV[1])
 if cur then
   local sp = string.find(cur, ' ', 1, true)
-  local seen = tonumber(string.sub(cur, 1, sp - 1))
-  local fp = string.sub(cur, sp + 1)
+  local seen, fp
+  if sp then
+    seen = tonumber(string.sub(cur, 1, sp - 1))
+    fp = string.sub(cur, sp + 1)
+  else
+    seen = tonumber(cur) or -1
+    fp = ''
+  end
   if seen > at or (seen == at and fp ~= ARGV[3]) then return 0 end
 end
 redis.call('set', KEYS[1], ARGV[1] .. ' ' .. ARGV[3], 'EX', ARGV[2])

@@ -35,6 +35,8 @@ async function checkpointOf(e2e: E2E, report: string): Promise<{ iid: number; de
 }
 
 const LEARNERS = ['alice', 'bob', 'sam', 'olivia', 'pat', 'ian', 'dan'];
+/** Learners still working on SRE I during the lossy week. */
+const WORKING = ['alice', 'bob', 'sam', 'pat', 'dan'];
 /** Everyone with a manager on the demo roster has a checkpoint. */
 const REPORTS = ['carol', 'erin', 'dave', 'frank', 'alice', 'bob', 'sam', 'olivia', 'pat', 'dan', 'sofia', 'ian'];
 
@@ -55,19 +57,20 @@ async function aWeekOfWork(e2e: E2E, step: () => void): Promise<number> {
     await edit(who, m.iid, { description: change(m.description ?? '') });
   };
   // Training modules: ticking in several edits, unticking, ticking everything.
-  for (const [i, who] of LEARNERS.entries()) {
+  for (const [i, who] of WORKING.entries()) {
     await tickModule(who, (d) => tick(d, 2 + i));
     await tickModule(who, (d) => tick(d, 3));
     if (i % 3 === 1) await tickModule(who, untickLast);
   }
-  await tickModule('olivia', tickAll);
-  await tickModule('ian', tickAll);
-  // A label set by hand against the checklist, and two sign-offs by board move of the learner's manager.
-  for (const [who, by, to] of [['dan', 'dan', 'review'], ['olivia', 'erin', 'complete'], ['ian', 'grace', 'complete']] as const) {
-    const issue = await e2e.as(by).issue((await module(who)).iid);
-    step();
-    edits += 1;
-    await moveCard(e2e, by, issue, 'sre-i', to);
+  await tickModule('pat', tickAll);
+  // A label set by hand against the checklist, and SRE II (started by the sign-offs) ticked too.
+  const dan = await e2e.as('dan').issue((await module('dan')).iid);
+  step();
+  edits += 1;
+  await moveCard(e2e, 'dan', dan, 'sre-i', 'review');
+  for (const who of ['olivia', 'ian']) {
+    const next = await theModule(e2e, who, 'sre-ii');
+    await edit(who, next.iid, { description: tick(next.description ?? '', 4) });
   }
   // Checkpoints: two or three focus areas (in progress), four (still planning), a summary (review).
   for (const [i, who] of REPORTS.entries()) {
@@ -104,9 +107,21 @@ async function records(e2e: E2E): Promise<Record<string, unknown[]>> {
 
 describe('a fifth of the webhooks dropped by GitLab', () => {
   it('one reconcile run restores every record to what the same week reaches with every webhook delivered', async () => {
+    // Before any webhook is lost: the quarter opens, everyone starts SRE I, and two managers sign off
+    // (a sign-off whose own webhook is lost cannot be restored: the report says why).
     const setUp = async (e2e: E2E) => {
       await runJob(e2e, 'checkpoint:open-quarter');
       for (const learner of LEARNERS) await command(e2e, learner, 'start sre-i');
+      const step = ticking(e2e, '2026-05-04T10:00:00.000Z');
+      for (const [who, manager] of [['olivia', 'erin'], ['ian', 'grace']] as const) {
+        const m = await theModule(e2e, who, 'sre-i');
+        step();
+        await e2e.as(who).editIssue(m.iid, { description: tickAll(m.description ?? '') });
+        await e2e.settle();
+        step();
+        await moveCard(e2e, manager, await e2e.as(manager).issue(m.iid), 'sre-i', 'complete');
+        await e2e.settle();
+      }
     };
     await Promise.all([setUp(clean), setUp(lossy)]);
 
@@ -136,7 +151,6 @@ describe('a fifth of the webhooks dropped by GitLab', () => {
       'missed webhooks',
       `${edits} edits, ${dropped} of ${dropped + delivered} deliveries dropped (${DROP_RATIO * 100}%), ${wrongBefore.length} of ${titles.length} records wrong before reconcile -> one reconcile run: ${titles.length - wrong.length} match the no-drop run, lost ${wrong.length}, duplicated ${duplicated}`,
     );
-    if (process.env.DBG) console.log('wrong before', wrongBefore, 'after', wrong);
     expect(dropped).toBeGreaterThan(0);
     expect(Object.fromEntries(wrong.map((t) => [t, got[t]]))).toEqual(Object.fromEntries(wrong.map((t) => [t, want[t]])));
     expect(duplicated).toBe(0);

@@ -1,0 +1,219 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startTrellis } from '../../src/main.js';
+import type { Trellis } from '../../src/main.js';
+import { BOT, PROJECT, startE2E } from '../helpers/e2e.js';
+import type { ApiIssue, E2E } from '../helpers/e2e.js';
+import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
+import { tickAreas } from '../e2e/checkpoint-helpers.js';
+import { command, tick, tickAll } from '../e2e/training-helpers.js';
+import { allIssues, allNotes, deliver, figure, gitlabRequestsOf, pool, restAll, SECRET, sleep, webhookOutcomes } from './reliability-helpers.js';
+
+const ERROR_RATIO = 0.1;
+const SPIKE_MS = 2000;
+const log = pino({ level: 'silent' });
+
+interface HookLog {
+  request_headers: Record<string, string>;
+  request_data: unknown;
+  response_status: string;
+}
+
+let e2e: E2E;
+let api: Trellis;
+const apiPrefix = randomPrefix('faults-api');
+
+beforeAll(async () => {
+  e2e = await startE2E({ now: '2026-05-04T09:00:00.000Z', env: { TRELLIS_WORKER_CONCURRENCY: '4' } });
+  // An api-only Trellis on the same GitLab: what it answers, and whether it calls GitLab at all.
+  api = await startTrellis(
+    loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, WEBHOOK_SECRET: SECRET, REDIS_URL, TRELLIS_QUEUE_PREFIX: apiPrefix, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' }),
+    { role: 'api', log },
+  );
+}, 90_000);
+
+afterAll(async () => {
+  await api?.close();
+  await e2e?.close();
+  const redis = testRedis();
+  await deletePrefix(redis, apiPrefix);
+  await redis.quit();
+});
+
+/**
+ * A person using GitLab while it misbehaves: what failed is tried again (after `Retry-After` when
+ * GitLab gives one). Only idempotent requests (GET, PUT) are made this way.
+ */
+function person(username: string) {
+  const token = username === 'root' ? e2e.sim.rootToken : `tok-${username}`;
+  return async <T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${e2e.sim.url}/api/v4${path}`, {
+        method,
+        headers: { 'private-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).catch(() => null);
+      if (res?.ok) return (await res.json()) as T;
+      if (res && res.status < 500 && res.status !== 429) throw new Error(`${method} ${path} as ${username}: ${res.status} ${await res.text()}`);
+      if (attempt > 100) throw new Error(`${method} ${path} as ${username}: GitLab kept failing`);
+      const wait = Number(res?.headers.get('retry-after') ?? '0.2');
+      await res?.arrayBuffer();
+      await sleep(wait * 1000);
+    }
+  };
+}
+
+const moduleTitle = (who: string, kind = 'SRE I') => `${kind} training: @${who}`;
+
+async function issueByTitle(title: string): Promise<ApiIssue> {
+  const found = (await person('root')<ApiIssue[]>('GET', `/projects/${e2e.projectId}/issues?state=all&per_page=100&search=${encodeURIComponent(title)}`)).filter((i) => i.title === title);
+  expect(found, title).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The required items of a checklist (the optional ones say so), as the learner sees them. */
+function required(description: string): { done: number; total: number } {
+  const items = description.split('\n').filter((l) => /^\s*- \[[ x]\] /.test(l) && !/\(optional\)/i.test(l));
+  return { done: items.filter((l) => /- \[x\]/.test(l)).length, total: items.length };
+}
+
+/**
+ * The weather while people work: 10% of GitLab's answers are 5xx throughout, latency jumps to 2 s
+ * for stretches, and a burst of 429s comes with the API throttle set to 5 requests a minute for the
+ * last seconds of a clock minute (the simulator counts in clock minutes, so Retry-After is short).
+ */
+function badWeather(): { burstOver: Promise<void>; stop(): Promise<void> } {
+  let stopped = false;
+  e2e.sim.setFaults({ error_ratio: ERROR_RATIO });
+  const spikes = (async () => {
+    while (!stopped) {
+      await sleep(1500);
+      if (stopped) break;
+      e2e.sim.setFaults({ latency_ms: SPIKE_MS });
+      await sleep(2500);
+      e2e.sim.setFaults({ latency_ms: 0 });
+    }
+  })();
+  const burstOver = (async () => {
+    const intoMinute = Date.now() % 60_000;
+    await sleep(intoMinute < 54_000 ? 54_000 - intoMinute : 60_000 - intoMinute + 54_000);
+    e2e.sim.setLimits({ api_per_minute: 5 });
+    await sleep(60_000 - (Date.now() % 60_000) + 300);
+    e2e.sim.setLimits({ api_per_minute: 0 });
+  })();
+  return {
+    burstOver,
+    async stop() {
+      stopped = true;
+      await Promise.all([spikes, burstOver]);
+      e2e.sim.setFaults({ error_ratio: 0, latency_ms: 0 });
+    },
+  };
+}
+
+describe('GitLab answering 5xx, 429 bursts and 2 s latency spikes', () => {
+  it('never makes the webhook route answer 5xx, and every record ends right', async () => {
+    const learners = ['alice', 'bob', 'sam', 'pat'];
+    await e2e.trellis.dispatcher!.runJob('checkpoint:open-quarter', {}, log);
+    for (const who of [...learners, 'olivia']) await command(e2e, who, 'start sre-i');
+    const hook = (await e2e.as('root').api<Array<{ id: number }>>('GET', `/projects/${e2e.projectId}/hooks`))[0]!;
+    const earlier = await restAll<HookLog>(e2e.sim, `/projects/${e2e.projectId}/hooks/${hook.id}/events`);
+    e2e.sim.resetRequests();
+
+    const weather = badWeather();
+    let burstDone = false;
+    void weather.burstOver.then(() => (burstDone = true));
+    // Load on both routes while GitLab misbehaves: the deliveries seen so far, again (duplicates for
+    // the full Trellis; new events for the api-only one, which queues them and calls nobody).
+    const hammered: number[] = [];
+    const hammer = (async () => {
+      while (!burstDone) {
+        hammered.push(...(await pool(earlier, 20, async (l) => {
+          const headers = Object.fromEntries(Object.entries(l.request_headers).map(([k, v]) => [k.toLowerCase(), v]));
+          const body = JSON.stringify(l.request_data);
+          const [a, b] = await Promise.all([
+            deliver(e2e.trellis.url!, body, { ...headers, 'x-gitlab-token': 'e2e-secret' }),
+            deliver(api.url!, body, { ...headers, 'x-gitlab-token': SECRET }),
+          ]);
+          return [a, b];
+        })).flat());
+      }
+    })();
+
+    // People keep working until the 429 burst is over: learners tick items, olivia finishes and her
+    // manager signs off (creating SRE II while POSTs fail), sam moves bob's card by hand, and
+    // reports tick focus areas on their checkpoints.
+    let rounds = 0;
+    while (rounds < 3 || !burstDone) {
+      for (const who of learners) {
+        const m = await issueByTitle(moduleTitle(who));
+        await person(who)('PUT', `/projects/${e2e.projectId}/issues/${m.iid}`, { description: tick(m.description ?? '', 2) });
+      }
+      if (rounds === 0) {
+        const m = await issueByTitle(moduleTitle('olivia'));
+        await person('olivia')('PUT', `/projects/${e2e.projectId}/issues/${m.iid}`, { description: tickAll(m.description ?? '') });
+        for (const [who, areas] of [['alice', [0, 2]], ['bob', [0, 1, 2, 3]], ['sam', [1]]] as const) {
+          const cp = await issueByTitle(`FY27-Q2 career checkpoint: @${who}`);
+          await person(who)('PUT', `/projects/${e2e.projectId}/issues/${cp.iid}`, { description: tickAreas(cp.description ?? '', areas) });
+        }
+      }
+      if (rounds === 1) {
+        await sleep(1000);
+        const m = await issueByTitle(moduleTitle('olivia'));
+        await person('erin')('PUT', `/projects/${e2e.projectId}/issues/${m.iid}`, { add_labels: 'sre-i::complete', remove_labels: m.labels.filter((l) => l.startsWith('sre-i::')).join(',') });
+        const cp = await issueByTitle('FY27-Q2 career checkpoint: @sam');
+        await person('sam')('PUT', `/projects/${e2e.projectId}/issues/${cp.iid}`, { description: tickAreas(cp.description ?? '', [1, 3]) });
+      }
+      if (rounds === 2) {
+        const m = await issueByTitle(moduleTitle('bob'));
+        await person('sam')('PUT', `/projects/${e2e.projectId}/issues/${m.iid}`, { add_labels: 'sre-i::review', remove_labels: 'sre-i::in-progress' });
+      }
+      rounds += 1;
+      await sleep(300);
+    }
+    await hammer;
+    await weather.stop();
+    const faults = e2e.sim.requests();
+    await e2e.settle(180_000);
+
+    // What the route answered: the simulator's own deliveries (its log) and the hammering.
+    const logs = await restAll<HookLog>(e2e.sim, `/projects/${e2e.projectId}/hooks/${hook.id}/events`);
+    const routeAnswers = [...logs.map((l) => Number(l.response_status)), ...hammered];
+    const route5xx = routeAnswers.filter((s) => !(s >= 200 && s < 300)).length;
+    expect(routeAnswers.filter((s) => !(s >= 200 && s < 300))).toEqual([]);
+    expect(await gitlabRequestsOf(api.app!), 'GitLab requests made by the api role').toBe(0);
+    expect((await webhookOutcomes(api.app!)).queued).toBe(earlier.length);
+
+    // Every record ends right: one of each, labels as the checklist says, one status note saying it.
+    const wrong: string[] = [];
+    const issues = await allIssues(e2e.sim, e2e.projectId);
+    const titles = issues.map((i) => i.title);
+    for (const t of new Set(titles)) if (titles.filter((x) => x === t).length > 1) wrong.push(`${t}: ${titles.filter((x) => x === t).length} copies`);
+    const statusNotes = async (iid: number) => (await allNotes(e2e.sim, e2e.projectId, iid)).filter((n) => n.author.username === BOT && n.body.includes('<!-- trellis:status:'));
+    for (const who of learners) {
+      const m = issues.find((i) => i.title === moduleTitle(who))!;
+      const { done, total } = required(m.description ?? '');
+      const want = done === 0 ? 'not-started' : done < total ? 'in-progress' : 'review';
+      const notes = await statusNotes(m.iid);
+      if (!m.labels.includes(`sre-i::${want}`) || m.labels.filter((l) => l.startsWith('sre-i::')).length !== 1) wrong.push(`${m.title}: labels ${m.labels.join(', ')}, checklist ${done}/${total}`);
+      if (notes.length !== 1 || !notes[0]!.body.includes(`**Required items: ${done} of ${total}**`)) wrong.push(`${m.title}: ${notes.length} status notes`);
+    }
+    const olivia = issues.find((i) => i.title === moduleTitle('olivia'))!;
+    if (olivia.state !== 'closed' || !olivia.labels.includes('sre-i::complete')) wrong.push(`${olivia.title}: ${olivia.state}, ${olivia.labels.join(', ')}`);
+    if (!(await statusNotes(olivia.iid))[0]?.body.includes('**Signed off** by Erin Evans (erin)')) wrong.push(`${olivia.title}: no sign-off recorded`);
+    if (issues.filter((i) => i.title === moduleTitle('olivia', 'SRE II')).length !== 1) wrong.push('olivia has no single SRE II module');
+    for (const [who, state] of [['alice', 'in-progress'], ['bob', 'planning'], ['sam', 'in-progress']] as const) {
+      const cp = issues.find((i) => i.title === `FY27-Q2 career checkpoint: @${who}`)!;
+      if (!cp.labels.includes(`checkpoint::${state}`)) wrong.push(`${cp.title}: ${cp.labels.join(', ')}`);
+      if ((await statusNotes(cp.iid)).length !== 1) wrong.push(`${cp.title}: not one status note`);
+    }
+    const records = issues.filter((i) => /training: @|career checkpoint: @|career conversation: @/.test(i.title)).length;
+    figure(
+      'gitlab faults',
+      `${faults.total} GitLab requests under ${ERROR_RATIO * 100}% 5xx, ${SPIKE_MS / 1000} s latency spikes and a 429 burst (${faults.rateLimited} answered 429); ${routeAnswers.length} webhook deliveries -> route 5xx ${route5xx}, api-role GitLab calls 0; ${records} records, ${records - wrong.length} right, wrong ${wrong.length}`,
+    );
+    expect(faults.rateLimited, 'the burst of 429s happened').toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
+  }, 240_000);
+});
