@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { EVENTS_QUEUE } from '../src/queue/queue-names.js';
 import { machineBusy, machineCpu, ROOT } from './lib/proc.js';
 import type { Child, Runner } from './lib/proc.js';
-import { benchPrefix, benchRedis, deletePrefix, usedMemory } from './lib/redis.js';
+import { benchPrefix, benchRedis, deletePrefix, redisCpuMs, usedMemory } from './lib/redis.js';
 import { startSimProject } from './lib/sim-project.js';
 import { round, sleep, until } from './lib/stats.js';
 import { startApi, startWorker, WEBHOOK_SECRET } from './lib/trellis-proc.js';
@@ -16,11 +16,16 @@ export interface ScaleResult {
   readonly ingest_rps: number;
   readonly api_rss_mb: number;
   readonly worker_rss_mb: number;
+  /** RSS right after start-up, before any load: what the peak grew from. */
+  readonly api_rss_idle_mb: number;
+  readonly worker_rss_idle_mb: number;
   readonly redis_bytes_per_event: number;
   readonly job_bytes_sampled: number;
   readonly drain_rps: { readonly w1: number; readonly w2: number; readonly w4: number };
   /** Share of both cores busy (all processes on the machine) during each drain window. */
   readonly drain_cpu_busy: { readonly w1: number; readonly w2: number; readonly w4: number };
+  /** Share of one core Redis used during each drain window (it runs commands on one thread). */
+  readonly drain_redis_core_share: { readonly w1: number; readonly w2: number; readonly w4: number };
   readonly drain_seconds: number;
   readonly gitlab_calls_per_event: number;
   readonly failed: number;
@@ -60,10 +65,11 @@ async function waiting(queue: Queue): Promise<number> {
 }
 
 /** Events taken off the queue per second by the workers running now, over a window after they warmed up. */
-async function drainRate(queue: Queue, log: (line: string) => void, label: string): Promise<{ rate: number; busy: number }> {
+async function drainRate(redis: Redis, queue: Queue, log: (line: string) => void, label: string): Promise<{ rate: number; busy: number; redis: number }> {
   // Every worker said it started; a second more for its JIT and connections to warm.
   await sleep(1000);
   const busy0 = machineCpu();
+  const redis0 = await redisCpuMs(redis);
   const w0 = await waiting(queue);
   const t0 = performance.now();
   let w1 = w0;
@@ -71,10 +77,13 @@ async function drainRate(queue: Queue, log: (line: string) => void, label: strin
     await sleep(250);
     w1 = await waiting(queue);
   }
-  const rate = (w0 - w1) / ((performance.now() - t0) / 1000);
+  const ms = performance.now() - t0;
+  const rate = (w0 - w1) / (ms / 1000);
   const busy = machineBusy(busy0);
-  log(`  drain with ${label}: ${rate.toFixed(0)} events/s (${w1} left; both cores ${(busy * 100).toFixed(0)}% busy)`);
-  return { rate, busy };
+  // Redis runs commands on one thread: near 1.0 here, it is what limits the drain.
+  const redisShare = ((await redisCpuMs(redis)) - redis0) / ms;
+  log(`  drain with ${label}: ${rate.toFixed(0)} events/s (${w1} left; both cores ${(busy * 100).toFixed(0)}% busy, Redis ${(redisShare * 100).toFixed(0)}% of a core)`);
+  return { rate, busy, redis: redisShare };
 }
 
 /**
@@ -90,7 +99,9 @@ export async function runScale(runner: Runner, log: (line: string) => void): Pro
   const { sim, projectId } = await startSimProject();
   const target = { runner, prefix, gitlabUrl: sim.url, env: { TRELLIS_WORKER_CONCURRENCY: '8' } };
   const api = await startApi(target);
+  const apiIdle = api.child.memory().rssMb;
   const workers: Child[] = [];
+  let workerIdle = 0;
   const queue = new Queue(EVENTS_QUEUE, { connection: redis, prefix });
   try {
     const { before, after } = payloadParts(projectId);
@@ -121,12 +132,14 @@ export async function runScale(runner: Runner, log: (line: string) => void): Pro
 
     sim.resetRequests();
     const drainStart = performance.now();
-    const rates: Array<{ rate: number; busy: number }> = [];
+    const rates: Array<{ rate: number; busy: number; redis: number }> = [];
     for (const count of [1, 2, 4]) {
       const adding: Array<Promise<Child>> = [];
       for (let i = workers.length; i < count; i++) adding.push(startWorker(target, `worker ${i + 1}`));
-      workers.push(...(await Promise.all(adding)));
-      rates.push(await drainRate(queue, log, `${count} worker${count > 1 ? 's' : ''}`));
+      const added = await Promise.all(adding);
+      if (workers.length === 0) workerIdle = added[0]?.memory().rssMb ?? 0;
+      workers.push(...added);
+      rates.push(await drainRate(redis, queue, log, `${count} worker${count > 1 ? 's' : ''}`));
     }
     await until('queue drained', async () => {
       const c = await queue.getJobCounts('waiting', 'active', 'delayed');
@@ -142,10 +155,13 @@ export async function runScale(runner: Runner, log: (line: string) => void): Pro
       ingest_rps: round(r['2xx'] / ingestSeconds, 0),
       api_rss_mb: round(apiRss, 1),
       worker_rss_mb: round(workerRss, 1),
+      api_rss_idle_mb: round(apiIdle, 1),
+      worker_rss_idle_mb: round(workerIdle, 1),
       redis_bytes_per_event: round((memAfter - memBefore) / queued, 0),
       job_bytes_sampled: jobBytes,
       drain_rps: { w1: round(rates[0]!.rate, 0), w2: round(rates[1]!.rate, 0), w4: round(rates[2]!.rate, 0) },
       drain_cpu_busy: { w1: round(rates[0]!.busy, 2), w2: round(rates[1]!.busy, 2), w4: round(rates[2]!.busy, 2) },
+      drain_redis_core_share: { w1: round(rates[0]!.redis, 2), w2: round(rates[1]!.redis, 2), w4: round(rates[2]!.redis, 2) },
       drain_seconds: round(drainSeconds, 1),
       gitlab_calls_per_event: round(calls / queued, 4),
       failed,

@@ -60,11 +60,23 @@ export function machineBusy(from: { busy: number; total: number }): number {
   return now.total === from.total ? 0 : (now.busy - from.busy) / (now.total - from.total);
 }
 
-/** Starts `node <args>` with the environment given (plus PATH); output is kept only to spot readiness and errors. */
+/** Every child still running, so an interrupted bench stops them (by pid) instead of leaving them behind. */
+const running = new Set<Child>();
+
+/** Stops every child the bench started and has not stopped yet. */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...running].map((c) => c.stop()));
+}
+
+/**
+ * Starts `node <args>` with the environment given (plus PATH, and BENCH_NODE_OPTIONS as NODE_OPTIONS,
+ * to try V8 flags on the children); output is kept only to spot readiness and errors.
+ */
 export function startChild(name: string, args: readonly string[], env: Record<string, string>): Child {
+  const nodeOptions = process.env.BENCH_NODE_OPTIONS;
   const child: ChildProcess = spawn(process.execPath, [...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`${name}: could not start`);
@@ -86,7 +98,7 @@ export function startChild(name: string, args: readonly string[], env: Record<st
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const done = new Promise<void>((resolve) => child.once('exit', (code) => ((exited = code ?? 0), resolve())));
-  return {
+  const handle: Child = {
     pid,
     name,
     memory: () => procMemory(pid),
@@ -101,6 +113,7 @@ export function startChild(name: string, args: readonly string[], env: Record<st
       });
     },
     async stop() {
+      running.delete(handle);
       if (exited !== null) return;
       child.kill('SIGTERM');
       const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -108,6 +121,8 @@ export function startChild(name: string, args: readonly string[], env: Record<st
       clearTimeout(killed);
     },
   };
+  running.add(handle);
+  return handle;
 }
 
 /** The node arguments that run `trellis <args>` with the chosen runner. */

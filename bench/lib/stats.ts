@@ -6,9 +6,12 @@ export function quantile(samples: readonly number[], q: number): number {
   return sorted[rank]!;
 }
 
-/** The median of samples. */
+/** The median of samples (the mean of the middle two for an even count, so alternating rounds weigh equally). */
 export function median(samples: readonly number[]): number {
-  return quantile(samples, 0.5);
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Rounds to `digits` decimals, so the JSON stays readable. */

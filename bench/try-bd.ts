@@ -1,2 +1,0 @@
-import { runIntakeBreakdown } from './intake-breakdown.js';
-console.log(await runIntakeBreakdown());
