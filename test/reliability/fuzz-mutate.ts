@@ -25,8 +25,11 @@ export const UNICODE = [
 
 /** Every path into a document (object keys and array indices), the root excluded. */
 export function pathsOf(doc: Json, prefix: Path = [], out: Path[] = []): Path[] {
-  if (Array.isArray(doc)) doc.forEach((v, i) => (out.push([...prefix, i]), pathsOf(v, [...prefix, i], out)));
-  else if (doc !== null && typeof doc === 'object') for (const [k, v] of Object.entries(doc)) (out.push([...prefix, k]), pathsOf(v, [...prefix, k], out));
+  const children: Array<[string | number, Json]> = Array.isArray(doc) ? doc.map((v, i) => [i, v]) : doc !== null && typeof doc === 'object' ? Object.entries(doc) : [];
+  for (const [key, value] of children) {
+    out.push([...prefix, key]);
+    pathsOf(value, [...prefix, key], out);
+  }
   return out;
 }
 
@@ -106,7 +109,7 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'huge string',
-    apply: (d, p, rnd) => set(d, p, pick(['x', 'ab', '🙂', '<script>', '/close\n'], rnd).repeat(1000 + Math.floor(rnd() * 10_000))),
+    apply: (d, p, rnd) => set(d, p, pick(['x', 'ab', '🙂', '<script>', '/close\n'], rnd).repeat(1000 + Math.floor(rnd() * 5_000))),
   },
   {
     name: 'unicode',
@@ -116,7 +119,7 @@ export const MUTATIONS: readonly Mutation[] = [
       set(d, p, typeof v === 'string' ? (rnd() < 0.5 ? `${v}${u}` : `${u}${v}`) : u);
     },
   },
-  { name: 'deep nesting', apply: (d, p, rnd) => set(d, p, `\u0000deep:${100 + Math.floor(rnd() * 10_000)}:${rnd() < 0.5 ? 'a' : 'o'}\u0000`) },
+  { name: 'deep nesting', apply: (d, p, rnd) => set(d, p, `\u0000deep:${100 + Math.floor(rnd() * 5_000)}:${rnd() < 0.5 ? 'a' : 'o'}\u0000`) },
   {
     name: 'odd key',
     apply: (d, p, rnd) => {

@@ -95,9 +95,9 @@ describe('10,000 mutated and malformed webhook payloads', () => {
     const mismatches: string[] = [];
     const started = Date.now();
     try {
-      // Eight deliveries in flight, as GitLab's Sidekiq sends them; each case is drawn from the PRNG in
+      // Sixteen deliveries in flight, as GitLab's Sidekiq sends them; each case is drawn from the PRNG in
       // order before its first await, so a seed always yields the same cases.
-      await pool(Array.from({ length: CASES }, (_, i) => i), 8, async (i) => {
+      await pool(Array.from({ length: CASES }, (_, i) => i), 16, async (i) => {
         const c = makeCase(i, rnd);
         const headers: Record<string, string> = { 'content-type': c.contentType };
         if (c.token !== undefined) headers['x-gitlab-token'] = c.token;

@@ -92,6 +92,15 @@ export async function gitlabRequestsOf(app: FastifyInstance): Promise<number> {
     .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
 }
 
+/** The sum of a metric's samples in an api process's `/metrics`. */
+export async function metricSum(app: FastifyInstance, name: string): Promise<number> {
+  const res = await app.inject({ method: 'GET', url: '/metrics' });
+  return res.body
+    .split('\n')
+    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+    .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+}
+
 /** Seeds users (each with token `tok-<name>`), the `infra` group and the records project holding `roster`. */
 export async function seedRecords(sim: RunningSim, roster: string, usernames: readonly string[]): Promise<{ projectId: number; users: Record<string, number> }> {
   const names = [...new Set(usernames)];

@@ -114,7 +114,7 @@ describe('the commands of a note', () => {
 
   it('`sign-off` by the manager signs off a finished module and starts SRE II', () => {
     const plan = commands(`@${BOT} sign-off`, 'carol');
-    expect(plan.actions.map((a) => a.kind)).toEqual(['upsert-note', 'set-labels', 'set-state', 'ensure-issue', 'reply', 'upsert-note', 'link-issues']);
+    expect(plan.actions.map((a) => a.kind)).toEqual(['upsert-note', 'ensure-issue', 'reply', 'upsert-note', 'link-issues', 'set-labels', 'set-state']);
     expect(parseSignOff(ofKind(plan.actions, 'upsert-note')[0]?.body ?? '')).toEqual({ by: 'carol', at: '2026-03-10T09:00:00.000Z' });
     expect(plan.reply(new Map([['next-module', { iid: 60 }]]))).toBe("Signed off: alice's SRE I training module is complete, signed off by carol. alice's SRE II module is started: #60.");
   });

@@ -1,6 +1,7 @@
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { inlineText, mention } from '../../core/markdown-safety.js';
 import type { Person } from '../../core/roster.js';
+import { stateLabel } from './checkpoint-record.js';
 import type { CheckpointState } from './checkpoint-record.js';
 import type { CheckpointReading } from './read-checkpoint.js';
 
@@ -92,6 +93,14 @@ export function overdueReminder(people: People, q: FiscalQuarter): string {
   const report = people.report ? `${inlineText(people.report.name, 80)} (${inlineText(people.report.username)})` : inlineText(people.username);
   const to = people.manager ? `${mention(people.manager.username)}, ` : '';
   return `${to}${q.name} ended on ${q.end} and the checkpoint of ${report} has no summary of progress yet. Please write it together at your next 1:1 and update the EFW; Trellis marks the checkpoint done once the summary is there.`;
+}
+
+/** The reply when someone set a `checkpoint::` label the checkpoint does not bear out, and Trellis put the right one back. */
+export function labelPutBackReply(actor: string, set: CheckpointState, state: CheckpointState): string {
+  return [
+    `${inlineText(actor)} set \`${stateLabel(set)}\`, but this checkpoint is \`${stateLabel(state)}\` by its description and the calendar, so Trellis put that back.`,
+    'The label follows the checkpoint: two or three focus areas ticked make it in progress; from the review date, or once the summary of progress is written, it is in review; it is done when the summary is written and the issue closed.',
+  ].join(' ');
 }
 
 /** The reply when someone made a checkpoint public. */

@@ -73,7 +73,7 @@ async function onIssue(event: IssueEvent, ctx: WorkflowContext): Promise<void> {
   if (!id) return;
   const roster = await ctx.roster();
   const today = localDate(ctx.now(), roster.timezone);
-  const actions = planCheckpoint({ issue: event.issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'event', action: event.action } });
+  const actions = planCheckpoint({ issue: event.issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'event', action: event.action, actor: event.actor.username, ...(event.changes.labels ? { labels: event.changes.labels } : {}) } });
   const result = await ctx.executor.apply(actions, { known: [event.issue] });
   ctx.log.info({ iid: event.issue.iid, quarter: id.quarter, writes: result.writes }, 'checkpoint updated');
 }

@@ -6,9 +6,9 @@ import { marker } from '../../core/markers.js';
 import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import type { Issue } from '../../gitlab/port.js';
-import { CHECKPOINT_LABEL, OVERDUE_MARKER, quarterLabel, STATUS_MARKER, stateLabel } from './checkpoint-record.js';
+import { CHECKPOINT_LABEL, labelledState, OVERDUE_MARKER, quarterLabel, STATUS_MARKER, stateLabel } from './checkpoint-record.js';
 import type { CheckpointIdentity, CheckpointState } from './checkpoint-record.js';
-import { CONFIDENTIAL_REPLY, closedEmptyReply, overdueReminder, statusNoteBody, tooManyAreasReply } from './checkpoint-status.js';
+import { CONFIDENTIAL_REPLY, closedEmptyReply, labelPutBackReply, overdueReminder, statusNoteBody, tooManyAreasReply } from './checkpoint-status.js';
 import type { People } from './checkpoint-status.js';
 import { readCheckpoint } from './read-checkpoint.js';
 import type { CheckpointReading } from './read-checkpoint.js';
@@ -44,8 +44,18 @@ export function checkpointState(reading: CheckpointReading, closed: boolean, pha
   return n >= 2 && n <= 3 ? 'in-progress' : 'planning';
 }
 
-/** What woke the plan: a person's change to the issue (from a webhook), or a schedule or re-run. */
-export type Trigger = { readonly kind: 'event'; readonly action: 'open' | 'close' | 'reopen' | 'update' | 'unknown' } | { readonly kind: 'pass' };
+/**
+ * What woke the plan: a person's change to the issue (from a webhook; `actor` and the label change,
+ * when the event has them, so a state label set by hand can be answered), or a schedule or re-run.
+ */
+export type Trigger =
+  | {
+      readonly kind: 'event';
+      readonly action: 'open' | 'close' | 'reopen' | 'update' | 'unknown';
+      readonly actor?: string;
+      readonly labels?: { readonly previous: readonly string[]; readonly current: readonly string[] };
+    }
+  | { readonly kind: 'pass' };
 
 /** One checkpoint as GitLab shows it now, and the day it is planned for. */
 export interface CheckpointInput {
@@ -78,6 +88,11 @@ export function planCheckpoint(input: CheckpointInput): Action[] {
     actions.push({ kind: 'update-issue', issue: ref, confidential: true });
     actions.push({ kind: 'reply', issue: ref, marker: marker('confidential', stamp(issue.updatedAt)), body: CONFIDENTIAL_REPLY });
   }
+  const set = setByHand(input.trigger, issue.labels);
+  if (set !== null && set !== state && input.trigger.kind === 'event' && input.trigger.actor) {
+    // DESIGN.md principle 6: a label Trellis puts back is explained, once per change (a redelivery finds the reply).
+    actions.push({ kind: 'reply', issue: ref, marker: marker('label', `${set}/${input.trigger.actor}/${stamp(issue.updatedAt)}`), body: labelPutBackReply(input.trigger.actor, set, state) });
+  }
   if (state === 'planning' && reading.chosen.length > 3) {
     actions.push({ kind: 'reply', issue: ref, marker: marker('too-many-areas', areasKey(reading.chosen)), body: tooManyAreasReply(reading.chosen) });
   }
@@ -90,6 +105,14 @@ export function planCheckpoint(input: CheckpointInput): Action[] {
   const body = statusNoteBody({ state, quarter, reviewOn: reviewDate(quarter, input.reviewDays), reading, closed: closed || state === 'done', people });
   actions.push({ kind: 'upsert-note', issue: ref, marker: STATUS_MARKER, body });
   return actions;
+}
+
+/** The `checkpoint::` state a person set in this event and that is still on the issue, else null. */
+function setByHand(trigger: Trigger, labels: readonly string[]): CheckpointState | null {
+  if (trigger.kind !== 'event' || !trigger.labels) return null;
+  const after = labelledState(trigger.labels.current);
+  if (after === null || after === labelledState(trigger.labels.previous) || after !== labelledState(labels)) return null;
+  return after;
 }
 
 /** The report and their manager as the roster says now (the report undefined after they left). */

@@ -40,9 +40,10 @@ ${list}`;
 
 /**
  * A valid sign-off: the status note records who and when (the record GitLab keeps, read back by
- * parseSignOff), the label goes to complete, the issue closes, and for SRE I the learner's SRE II
- * module is created unless one is open or signed off, and linked. The note comes first so that a
- * crash after it leaves a record a retry completes, never a closed module without one.
+ * parseSignOff), for SRE I the learner's SRE II module is created unless one is open or signed off,
+ * and linked, then the label goes to complete and the issue closes. The note comes first so that a
+ * crash after it leaves a record a retry completes, never a closed module without one; the close
+ * comes last so that the retry still sees a sign-off to finish.
  */
 export function planSignOff(args: {
   readonly kind: ModuleKind;
@@ -57,23 +58,26 @@ export function planSignOff(args: {
 }): Action[] {
   const { kind, learner, checklist, roster, bot } = args;
   const issue = { iid: args.issue.iid };
-  const actions: Action[] = [
-    {
-      kind: 'upsert-note',
-      issue,
-      marker: statusMarker(kind),
-      body: statusNoteBody({ kind, learner, checklist, state: 'complete', closed: true, signOff: args.signOff, roster, bot }),
-    },
+  const note: Action = {
+    kind: 'upsert-note',
+    issue,
+    marker: statusMarker(kind),
+    body: statusNoteBody({ kind, learner, checklist, state: 'complete', closed: true, signOff: args.signOff, roster, bot }),
+  };
+  // Closing comes last: a module closed and complete is "signed off, nothing to do" to every later
+  // plan, so a retry after a failure (or a crash) past the close would never create or link SRE II.
+  const done: Action[] = [
     { kind: 'set-labels', issue, add: [TRAINING_LABEL, stateLabel(kind, 'complete')] },
     { kind: 'set-state', issue, state: 'closed' },
   ];
-  if (kind !== 'sre-i') return actions;
+  if (kind !== 'sre-i') return [note, ...done];
   const next = liveModules(args.modules, 'sre-ii', learner)[0];
-  if (next) return [...actions, { kind: 'link-issues', issue, target: { iid: next.iid } }];
+  if (next) return [note, { kind: 'link-issues', issue, target: { iid: next.iid } }, ...done];
   return [
-    ...actions,
+    note,
     ...planCreateModule({ ref: NEXT_MODULE_REF, kind: 'sre-ii', learner, attempt: nextAttempt(args.modules, 'sre-ii', learner), templates: args.templates, roster, bot }),
     { kind: 'link-issues', issue, target: { ref: NEXT_MODULE_REF } },
+    ...done,
   ];
 }
 
