@@ -118,7 +118,8 @@ describe('the dashboard in Chromium', () => {
     expect(await page.locator('a', { hasText: 'Alice Adams' }).getAttribute('href')).toBe(checkpoint.web_url);
 
     await page.goto(`${e2e.trellis.url}/dashboard/internships`);
-    const column = page.locator('.card', { hasText: 'pending approval' });
+    // The request has no answers, so Trellis has moved it to needs-info (the card the pipeline shows it in).
+    const column = page.locator('.card', { hasText: 'needs info' });
     expect(await column.locator('a').getAttribute('href')).toBe(internship.web_url);
     expect(await column.textContent()).toContain('Dan Dorsey');
 
