@@ -7,6 +7,20 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
+ * A release that failed (Redis was down) is retried in the background until the lock would have
+ * expired anyway, so work waiting on it resumes as soon as Redis is back rather than a TTL later.
+ * The token check keeps it safe: only this holder's lock is ever deleted.
+ */
+function releaseLater(redis: Redis, name: string, token: string, ttlMs: number): void {
+  const until = Date.now() + ttlMs;
+  const retry = () => {
+    if (Date.now() > until) return;
+    redis.eval(RELEASE, 1, name, token).catch(() => setTimeout(retry, 250).unref());
+  };
+  setTimeout(retry, 250).unref();
+}
+
+/**
  * Locks shared by every process through Redis: SET NX PX with a random token, released only by its
  * holder, extended while the holder works so a slow GitLab call cannot let a second holder in.
  */
@@ -32,7 +46,7 @@ export function createRedisLocks(redis: Redis, prefix: string): Locks {
         return await fn();
       } finally {
         clearInterval(keepAlive);
-        await redis.eval(RELEASE, 1, name, token).catch(() => undefined);
+        await redis.eval(RELEASE, 1, name, token).catch(() => releaseLater(redis, name, token, ttlMs));
       }
     },
   };

@@ -20,6 +20,11 @@ const KNOWN = new Set(COMMANDS.map((c) => c.usage.split(' ')[0]!));
 /** Labels that make an issue a Trellis record, whose own workflow answers `status`. */
 export const RECORD_LABELS = ['training-module', 'career-checkpoint', 'career-conversation', 'internship-request', 'internship-task', 'staff-gearing-report', 'trellis-config-error'];
 
+/** An unknown command's name as the reply shows it: in a code span when it is a plain word, else escaped prose. */
+function commandName(name: string): string {
+  return /^[a-z0-9][a-z0-9-]{0,39}$/.test(name) ? `the command \`${name}\`` : `the command ${inlineText(name, 40)}`;
+}
+
 /** The help text, addressed to `bot`. */
 export function helpText(bot: string): string {
   return [
@@ -39,7 +44,7 @@ export function planCommands(input: { commands: readonly Command[]; noteId: numb
   const replies: string[] = [];
   for (const cmd of input.commands) {
     if (cmd.name === 'help') replies.push(helpText(input.bot));
-    else if (!KNOWN.has(cmd.name)) replies.push(`I do not know the command \`${inlineText(cmd.name, 40)}\`.\n\n${helpText(input.bot)}`);
+    else if (!KNOWN.has(cmd.name)) replies.push(`I do not know ${commandName(cmd.name)}.\n\n${helpText(input.bot)}`);
     else if (cmd.name === 'status' && !input.labels.some((l) => RECORD_LABELS.includes(l))) {
       replies.push('This issue is not a Trellis record, so it has no status. Trellis records carry one of the labels ' + RECORD_LABELS.map((l) => `\`${l}\``).join(', ') + '.');
     }
