@@ -11,10 +11,20 @@ const DEFAULT_URL = 'redis://127.0.0.1:6379';
  * else a private `redis-server` (append-only file on) in `dataDir`, started and announced, so
  * `npm start` works on a fresh machine that has redis-server installed but not running.
  */
-export async function ensureRedis(opts: { url: string | undefined; dataDir: string; log: Log; print?: (line: string) => void }): Promise<{ url: string; stop?: () => void }> {
+export async function ensureRedis(opts: {
+  url: string | undefined;
+  dataDir: string;
+  log: Log;
+  print?: (line: string) => void;
+  /** Where to look first (tests change it); default 6379. */
+  defaultPort?: number;
+  /** Where the private one listens; default 6391. */
+  privatePort?: number;
+}): Promise<{ url: string; stop?: () => void }> {
   if (opts.url) return { url: opts.url };
-  if (await answers('127.0.0.1', 6379)) return { url: DEFAULT_URL };
-  const port = 6391;
+  const defaultPort = opts.defaultPort ?? 6379;
+  if (await answers('127.0.0.1', defaultPort)) return { url: defaultPort === 6379 ? DEFAULT_URL : `redis://127.0.0.1:${defaultPort}` };
+  const port = opts.privatePort ?? 6391;
   if (await answers('127.0.0.1', port)) return { url: `redis://127.0.0.1:${port}` };
   const dir = path.resolve(opts.dataDir, 'redis');
   await mkdir(dir, { recursive: true });
@@ -30,7 +40,7 @@ export async function ensureRedis(opts: { url: string | undefined; dataDir: stri
     if (Date.now() > deadline) throw new Error('started redis-server but it did not answer within 10 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const line = `No Redis on 127.0.0.1:6379 and REDIS_URL unset: started a private redis-server on 127.0.0.1:${port} (append-only file in ${dir}).`;
+  const line = `No Redis on 127.0.0.1:${defaultPort} and REDIS_URL unset: started a private redis-server on 127.0.0.1:${port} (append-only file in ${dir}).`;
   opts.log.info({ port, dir }, 'started a private redis-server');
   opts.print?.(line);
   return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
