@@ -6,21 +6,7 @@ import type { ApiIssue, ApiNote, E2E } from '../helpers/e2e.js';
 /** What the checkpoint e2e suites look at, as a person would in GitLab. */
 
 /** A small department: vera manages carol and erin; carol manages alice and bob; erin manages olivia. */
-export const DEPARTMENT = `
-fiscal_year_start_month: 2
-timezone: Europe/London
-teams:
-  - { id: foundations, name: Foundations, kind: sre, manager: carol }
-  - { id: observability, name: Observability, kind: sre, manager: erin }
-people:
-  - { username: vera, name: Vera Vance, team: foundations, role: senior-engineering-manager, level: director, timezone: Europe/London }
-  - { username: carol, name: Carol Chen, manager: vera, team: foundations, role: engineering-manager, level: manager, timezone: Europe/Berlin }
-  - { username: erin, name: Erin Evans, manager: vera, team: observability, role: engineering-manager, level: manager, timezone: America/New_York }
-  - { username: alice, name: Alice Adams, manager: carol, team: foundations, role: site-reliability-engineer, level: intermediate, timezone: Europe/Berlin, efw: "https://example.com/efw/alice" }
-  - { username: bob, name: Bob Brown, manager: carol, team: foundations, role: senior-site-reliability-engineer, level: senior, timezone: Europe/Paris }
-  - { username: olivia, name: Olivia Ortiz, manager: erin, team: observability, role: site-reliability-engineer, level: intermediate, timezone: America/Toronto }
-review_dates: ["03-01", "09-01"]
-`;
+export { DEPARTMENT } from '../unit/checkpoint-fixtures.js';
 
 export const REPORTS = ['carol', 'erin', 'alice', 'bob', 'olivia'];
 export const MANAGER: Record<string, string> = { carol: 'vera', erin: 'vera', alice: 'carol', bob: 'carol', olivia: 'erin' };

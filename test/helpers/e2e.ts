@@ -79,20 +79,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   let clock: Date | null = opts.now ? new Date(opts.now) : null;
   const sim = await startSimulator({ port: 0 });
   if (opts.now) sim.setClock(opts.now);
-  const seeded = await sim.seed({
-    users: [{ username: BOT, name: 'Trellis', tokens: [`tok-${BOT}`] }, ...usernames.map((u) => ({ username: u, name: u, tokens: [`tok-${u}`] }))],
-    groups: [{ path: 'infra' }],
-    projects: [
-      {
-        path: PROJECT,
-        default_branch: 'main',
-        members: [{ username: BOT, access_level: 40 }, ...usernames.map((u) => ({ username: u, access_level: 30 }))],
-        files: { '.trellis/roster.yml': roster },
-      },
-      { path: 'infra/access-requests', default_branch: 'main', members: [{ username: BOT, access_level: 30 }] },
-    ],
-  });
-  const projectId = seeded.projects[PROJECT]!.id;
+  const { projectId, users } = await seedRecords(sim, roster, usernames);
   const prefix = randomPrefix('e2e');
   const config = loadConfig({
     GITLAB_URL: sim.url,
@@ -124,7 +111,6 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   });
   const conn = testRedis();
   const queues = [new Queue(EVENTS_QUEUE, { connection: conn, prefix }), new Queue(JOBS_QUEUE, { connection: conn, prefix })];
-  const users = Object.fromEntries(Object.entries(seeded.users).map(([u, v]) => [u, v.id]));
 
   async function busy(): Promise<number> {
     let n = 0;
@@ -168,6 +154,28 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
       await sim.close();
     },
   };
+}
+
+/**
+ * Seeds the bot and `usernames` (each with token `tok-<name>`), the `infra` group, the records project
+ * holding `roster` (the bot Maintainer, people Developers) and `infra/access-requests`.
+ */
+export async function seedRecords(sim: RunningSim, roster: string, usernames: readonly string[]): Promise<{ projectId: number; users: Record<string, number> }> {
+  const names = [...new Set(usernames)];
+  const seeded = await sim.seed({
+    users: [{ username: BOT, name: 'Trellis', tokens: [`tok-${BOT}`] }, ...names.map((u) => ({ username: u, name: u, tokens: [`tok-${u}`] }))],
+    groups: [{ path: 'infra' }],
+    projects: [
+      {
+        path: PROJECT,
+        default_branch: 'main',
+        members: [{ username: BOT, access_level: 40 }, ...names.map((u) => ({ username: u, access_level: 30 }))],
+        files: { '.trellis/roster.yml': roster },
+      },
+      { path: 'infra/access-requests', default_branch: 'main', members: [{ username: BOT, access_level: 30 }] },
+    ],
+  });
+  return { projectId: seeded.projects[PROJECT]!.id, users: Object.fromEntries(Object.entries(seeded.users).map(([u, v]) => [u, v.id])) };
 }
 
 function rosterUsernames(yaml: string): string[] {

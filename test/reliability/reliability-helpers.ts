@@ -101,23 +101,7 @@ export async function metricSum(app: FastifyInstance, name: string): Promise<num
     .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
 }
 
-/** Seeds users (each with token `tok-<name>`), the `infra` group and the records project holding `roster`. */
-export async function seedRecords(sim: RunningSim, roster: string, usernames: readonly string[]): Promise<{ projectId: number; users: Record<string, number> }> {
-  const names = [...new Set(usernames)];
-  const seeded = await sim.seed({
-    users: [{ username: BOT, name: 'Trellis', tokens: [`tok-${BOT}`] }, ...names.map((u) => ({ username: u, name: u, tokens: [`tok-${u}`] }))],
-    groups: [{ path: 'infra' }],
-    projects: [
-      {
-        path: PROJECT,
-        default_branch: 'main',
-        members: [{ username: BOT, access_level: 40 }, ...names.map((u) => ({ username: u, access_level: 30 }))],
-        files: { '.trellis/roster.yml': roster },
-      },
-    ],
-  });
-  return { projectId: seeded.projects[PROJECT]!.id, users: Object.fromEntries(Object.entries(seeded.users).map(([u, v]) => [u, v.id])) };
-}
+export { seedRecords } from '../helpers/e2e.js';
 
 /** An issue as the REST API shows it (the fields these tests read). */
 export interface RestIssue {
