@@ -202,6 +202,14 @@ async function buildServices(config: Config, gl: NonNullable<Config['gitlab']>, 
   return { gitlab, locks, cache, roster, templates, bot, executor };
 }
 
+/**
+ * A gateway for a one-shot command (`trellis setup`, `trellis report gearing`): its API budget lives in
+ * this process, so the command needs no Redis.
+ */
+export function createLocalGateway(config: Config, gl: NonNullable<Config['gitlab']>, log: Log): GitLabGateway {
+  return createGitbeakerGateway({ url: gl.url, token: gl.token, project: gl.project, budget: createLocalBudget(config.limits), log, fetchTimeoutMs: config.gitlabTimeoutMs });
+}
+
 /** A one-shot context for CLI commands (`trellis plan quarter`, `trellis run-quarter`): no workers, no HTTP. */
 export interface GitlabContext {
   readonly ctx: WorkflowContext;

@@ -27,15 +27,15 @@ export async function reconcileCommand(config: Config, log: Logger, opts: { dryR
       dryRun: opts.dryRun,
       onProgress: (done, total, phase) => opts.progress(`${progressBar(done, total)} ${phase}`, done === total),
     });
-    let fannedChanges = 0;
+    let jobsRun = 0;
     for (const job of fanned) {
       await gc.dispatcher.runJob(job.name, job.data, silentLog);
-      fannedChanges += 1;
+      jobsRun += 1;
     }
     const verb = opts.dryRun ? 'would change' : 'changed';
     opts.print(`reconcile ${opts.dryRun ? '(dry run) ' : ''}at ${summary.at}: ${summary.drift} ${verb}`);
     for (const [name, n] of Object.entries(summary.byWorkflow)) opts.print(`  ${name.padEnd(14)} ${n} ${verb}`);
-    if (fanned.length > 0) opts.print(`  ${'fan-out'.padEnd(14)} ${fannedChanges} job${fannedChanges === 1 ? '' : 's'} run (missing records created)`);
+    if (fanned.length > 0) opts.print(`  ${'fan-out'.padEnd(14)} ${jobsRun} job${jobsRun === 1 ? '' : 's'} run (missing records created)`);
     const d = summary.deliveries;
     opts.print(`  webhook        ${d.hookStatus === null ? 'no Trellis hook found (run trellis setup)' : `hook ${d.hookStatus}; ${d.failed} failed deliveries logged, ${d.resent} ${opts.dryRun ? 'would be ' : ''}resent, ${d.pending} left for the next run`}`);
     for (const dup of summary.duplicates) opts.print(`  duplicate      ${dup.key}: kept #${dup.kept}, ${opts.dryRun ? 'would close' : 'closed'} ${dup.closed.map((i) => `#${i}`).join(', ')}`);

@@ -6,8 +6,7 @@ import type { Log } from '../core/log.js';
 import { formatRosterErrors, parseRoster } from '../core/parse-roster.js';
 import { createMemoryCache, createMemoryLocks } from '../core/state-ports.js';
 import type { Locks, RecordCache } from '../core/state-ports.js';
-import { createLocalBudget } from '../gitlab/api-budget.js';
-import { createGitbeakerGateway } from '../gitlab/gitbeaker-adapter.js';
+import { createLocalGateway } from '../main.js';
 import type { GitLabGateway } from '../gitlab/port.js';
 import { createRedisCache } from '../redis/redis-cache.js';
 import { createRedisLocks } from '../redis/redis-lock.js';
@@ -34,7 +33,7 @@ export async function reportGearingCommand(config: Config, opts: ReportGearingOp
     return 1;
   }
   const gl = config.gitlab;
-  const gitlab = opts.gitlab ?? createGitbeakerGateway({ url: gl.url, token: gl.token, project: gl.project, budget: createLocalBudget(config.limits), log: opts.log, fetchTimeoutMs: config.gitlabTimeoutMs });
+  const gitlab = opts.gitlab ?? createLocalGateway(config, gl, opts.log);
   const rosterText = config.rosterFile ? { text: await readFile(config.rosterFile, 'utf8'), source: config.rosterFile } : await gitlab.getFile(ROSTER_PATH).then((f) => (f ? { text: f.content, source: ROSTER_PATH } : null));
   if (!rosterText) {
     opts.print(`no roster: ${ROSTER_PATH} is not on the records project's default branch`);

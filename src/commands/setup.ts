@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import type { Log } from '../core/log.js';
-import { createLocalBudget } from '../gitlab/api-budget.js';
-import { createGitbeakerGateway } from '../gitlab/gitbeaker-adapter.js';
+import { createLocalGateway } from '../main.js';
 import type { GitLabGateway } from '../gitlab/port.js';
 import { ROSTER_PATH } from '../roster/roster-store.js';
 import { loadTemplates } from '../templates/load-templates.js';
@@ -31,7 +30,7 @@ export async function setupCommand(config: Config, opts: SetupCommandOptions): P
     return 1;
   }
   const gl = config.gitlab;
-  const gitlab = opts.gitlab ?? createGitbeakerGateway({ url: gl.url, token: gl.token, project: gl.project, budget: createLocalBudget(config.limits), log: opts.log, fetchTimeoutMs: config.gitlabTimeoutMs });
+  const gitlab = opts.gitlab ?? createLocalGateway(config, gl, opts.log);
   const result = await runSetup({
     gitlab,
     templates: await loadTemplates(opts.templatesDir),

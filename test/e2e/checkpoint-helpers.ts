@@ -80,20 +80,5 @@ export async function statusNote(e2e: E2E, iid: number): Promise<string | undefi
   return notes[0]?.body;
 }
 
-/** Ticks the focus areas at these 0-based positions, as people do in the description. */
-export function tickAreas(description: string, positions: readonly number[]): string {
-  const lines = description.split('\n');
-  const start = lines.indexOf('## Focus areas');
-  let k = -1;
-  for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('## '); i++) {
-    if (!/^- \[[ x]\] /.test(lines[i]!)) continue;
-    k += 1;
-    lines[i] = lines[i]!.replace(/^- \[[ x]\]/, positions.includes(k) ? '- [x]' : '- [ ]');
-  }
-  return lines.join('\n');
-}
-
-/** Writes the summary of progress under its heading. */
-export function withSummary(description: string, summary: string): string {
-  return description.replace('## Summary of progress\n', `## Summary of progress\n\n${summary}\n`);
-}
+/** Ticking focus areas and writing the summary, as people do in the description. */
+export { tickAreas, withSummary } from '../unit/checkpoint-fixtures.js';

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { containsQuickAction } from '../../src/core/markdown-safety.js';
-import { planCreateCheckpoint } from '../../src/workflows/checkpoint/plan-create-checkpoint.js';
 import type { ConversationLink, PreviousLink } from '../../src/workflows/checkpoint/plan-create-checkpoint.js';
 import { readCheckpoint } from '../../src/workflows/checkpoint/read-checkpoint.js';
-import { BOT, person, quarter, renderer, rawTemplate, roster } from './checkpoint-fixtures.js';
+import { createCheckpointAction, rawTemplate, roster } from './checkpoint-fixtures.js';
 
 const DEPARTMENT_WITH_ROLE = `
 fiscal_year_start_month: 2
@@ -18,22 +17,7 @@ roles:
 `;
 
 function create(report: string, opts: { conversation?: ConversationLink | null; previous?: PreviousLink | null; yaml?: string; q?: string } = {}) {
-  const r = roster(opts.yaml);
-  const p = person(r, report);
-  const [action] = planCreateCheckpoint({
-    ref: 'checkpoint',
-    quarter: quarter(opts.q ?? 'FY27-Q4'),
-    report: p,
-    manager: person(r, p.manager ?? ''),
-    roster: r,
-    conversation: opts.conversation ?? null,
-    previous: opts.previous ?? null,
-    reviewDays: 14,
-    bot: BOT,
-    templates: renderer(),
-  });
-  if (action?.kind !== 'ensure-issue') throw new Error('expected one ensure-issue');
-  return action;
+  return createCheckpointAction(opts.q ?? 'FY27-Q4', report, { conversation: opts.conversation ?? null, previous: opts.previous ?? null, r: roster(opts.yaml) });
 }
 
 describe("a report's quarterly checkpoint as Trellis opens it", () => {

@@ -94,12 +94,12 @@ export function issue(fields: Partial<Issue> = {}): Issue {
   };
 }
 
-/** The description Trellis writes for a report's checkpoint, with its marker, as GitLab stores it. */
-export function checkpointDescription(q: string, report: string, opts: { conversation?: ConversationLink | null; previous?: PreviousLink | null; r?: Roster } = {}): string {
+/** The ensure-issue action that plans a report's new checkpoint. */
+export function createCheckpointAction(q: string, report: string, opts: { conversation?: ConversationLink | null; previous?: PreviousLink | null; r?: Roster } = {}): Extract<Action, { kind: 'ensure-issue' }> {
   const r = opts.r ?? roster();
   const p = person(r, report);
   const [action] = planCreateCheckpoint({
-    ref: 'c',
+    ref: 'checkpoint',
     quarter: quarter(q),
     report: p,
     manager: person(r, p.manager ?? ''),
@@ -110,7 +110,13 @@ export function checkpointDescription(q: string, report: string, opts: { convers
     bot: BOT,
     templates: renderer(),
   });
-  if (action?.kind !== 'ensure-issue') throw new Error('expected ensure-issue');
+  if (action?.kind !== 'ensure-issue') throw new Error('expected one ensure-issue');
+  return action;
+}
+
+/** The description Trellis writes for a report's checkpoint, with its marker, as GitLab stores it. */
+export function checkpointDescription(q: string, report: string, opts: { conversation?: ConversationLink | null; previous?: PreviousLink | null; r?: Roster } = {}): string {
+  const action = createCheckpointAction(q, report, opts);
   return `${action.draft.description.trimEnd()}\n\n${renderMarker(checkpointMarker(q, report))}\n`;
 }
 
