@@ -181,7 +181,7 @@ function rows(r: Results): Row[] {
   if (r.intake) {
     const b = r.intake;
     add('intake: JSON.parse / zod per webhook', `${b.json_parse_us} / ${b.zod_parse_us} us`);
-    add('intake: BullMQ add, node / Redis', `${b.enqueue_node_us} / ${b.enqueue_redis_us} us (addBulk of 20: ${b.bulk20_node_us} / ${b.bulk20_redis_us} us)`);
+    add('intake: store in the inbox, node / Redis', `${b.enqueue_node_us} / ${b.enqueue_redis_us} us (BullMQ addBulk, as the relay does: ${b.bullmq_add_node_us} / ${b.bullmq_add_redis_us} us)`);
   }
   if (r.e2e) {
     const e = r.e2e;
@@ -208,7 +208,7 @@ function rows(r: Results): Row[] {
     add(`scale: ${s.events} webhooks ingested /s`, String(s.ingest_rps));
     add('scale: api peak RSS', `${s.api_rss_mb} MB (${s.api_rss_idle_mb} MB idle)`, '< 200 MB', s.api_rss_mb < 200);
     add('scale: worker peak RSS', `${s.worker_rss_mb} MB (${s.worker_rss_idle_mb} MB idle)`, '< 200 MB', s.worker_rss_mb < 200);
-    add('scale: Redis memory per queued event', `${s.redis_bytes_per_event} B (job + dedupe key sampled: ${s.job_bytes_sampled} B)`);
+    add('scale: Redis memory per queued event', `${s.redis_bytes_per_event} B (inbox entry + dedupe key sampled: ${s.stored_bytes_sampled} B)`);
     add('scale: drain /s with 1 / 2 / 4 workers', `${s.drain_rps.w1} / ${s.drain_rps.w2} / ${s.drain_rps.w4} (CPU busy ${s.drain_cpu_busy.w1} / ${s.drain_cpu_busy.w2} / ${s.drain_cpu_busy.w4}; Redis ${s.drain_redis_core_share.w1} / ${s.drain_redis_core_share.w2} / ${s.drain_redis_core_share.w4} core)`);
     add('scale: drain, failed jobs / GitLab calls per event', `${s.failed} / ${s.gitlab_calls_per_event} (all drained in ${s.drain_seconds} s)`, '0 failed', s.failed === 0);
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { inboxBacklog, inboxKeys } from '../src/queue/event-intake.js';
 import { EVENTS_QUEUE } from '../src/queue/queue-names.js';
 import { machineBusy, machineCpu, ROOT } from './lib/proc.js';
 import type { Child, Runner } from './lib/proc.js';
@@ -20,7 +21,8 @@ export interface ScaleResult {
   readonly api_rss_idle_mb: number;
   readonly worker_rss_idle_mb: number;
   readonly redis_bytes_per_event: number;
-  readonly job_bytes_sampled: number;
+  /** MEMORY USAGE of the inbox stream per entry plus a sampled dedupe key: what one stored event holds. */
+  readonly stored_bytes_sampled: number;
   readonly drain_rps: { readonly w1: number; readonly w2: number; readonly w4: number };
   /** Share of both cores busy (all processes on the machine) during each drain window. */
   readonly drain_cpu_busy: { readonly w1: number; readonly w2: number; readonly w4: number };
@@ -60,22 +62,24 @@ function payloadParts(projectId: number): { before: string; after: string } {
   return { before, after };
 }
 
-async function waiting(queue: Queue): Promise<number> {
-  return queue.getWaitingCount();
+/** Events accepted and not yet taken by a worker: still in the inbox, or waiting in the events queue. */
+async function waiting(redis: Redis, queue: Queue, prefix: string): Promise<number> {
+  const [inbox, c] = await Promise.all([inboxBacklog(redis, prefix), queue.getJobCounts('waiting', 'prioritized')]);
+  return inbox + (c.waiting ?? 0) + (c.prioritized ?? 0);
 }
 
 /** Events taken off the queue per second by the workers running now, over a window after they warmed up. */
-async function drainRate(redis: Redis, queue: Queue, log: (line: string) => void, label: string): Promise<{ rate: number; busy: number; redis: number }> {
+async function drainRate(redis: Redis, queue: Queue, prefix: string, log: (line: string) => void, label: string): Promise<{ rate: number; busy: number; redis: number }> {
   // Every worker said it started; a second more for its JIT and connections to warm.
   await sleep(1000);
   const busy0 = machineCpu();
   const redis0 = await redisCpuMs(redis);
-  const w0 = await waiting(queue);
+  const w0 = await waiting(redis, queue, prefix);
   const t0 = performance.now();
   let w1 = w0;
   while (performance.now() - t0 < WINDOW_SECONDS * 1000 && w1 > 0) {
     await sleep(250);
-    w1 = await waiting(queue);
+    w1 = await waiting(redis, queue, prefix);
   }
   const ms = performance.now() - t0;
   const rate = (w0 - w1) / (ms / 1000);
@@ -124,9 +128,9 @@ export async function runScale(runner: Runner, log: (line: string) => void): Pro
       ],
     });
     const ingestSeconds = (performance.now() - started) / 1000;
-    const queued = await waiting(queue);
+    const queued = await waiting(redis, queue, prefix);
     const memAfter = await usedMemory(redis);
-    const jobBytes = await sampleJobBytes(redis, queue);
+    const storedBytes = await sampleStoredBytes(redis, prefix);
     const apiRss = api.child.memory().hwmMb;
     log(`  ingest: ${r['2xx']} accepted (${r.non2xx + r.errors + r.timeouts} not) in ${ingestSeconds.toFixed(1)} s; ${queued} queued; api peak RSS ${apiRss.toFixed(0)} MB; Redis +${((memAfter - memBefore) / queued).toFixed(0)} B/event`);
 
@@ -139,11 +143,11 @@ export async function runScale(runner: Runner, log: (line: string) => void): Pro
       const added = await Promise.all(adding);
       if (workers.length === 0) workerIdle = added[0]?.memory().rssMb ?? 0;
       workers.push(...added);
-      rates.push(await drainRate(redis, queue, log, `${count} worker${count > 1 ? 's' : ''}`));
+      rates.push(await drainRate(redis, queue, prefix, log, `${count} worker${count > 1 ? 's' : ''}`));
     }
     await until('queue drained', async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed');
-      return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0;
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+      return (await inboxBacklog(redis, prefix)) + (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0;
     }, 300_000, 250);
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const failed = await queue.getFailedCount();
@@ -158,7 +162,7 @@ export async function runScale(runner: Runner, log: (line: string) => void): Pro
       api_rss_idle_mb: round(apiIdle, 1),
       worker_rss_idle_mb: round(workerIdle, 1),
       redis_bytes_per_event: round((memAfter - memBefore) / queued, 0),
-      job_bytes_sampled: jobBytes,
+      stored_bytes_sampled: storedBytes,
       drain_rps: { w1: round(rates[0]!.rate, 0), w2: round(rates[1]!.rate, 0), w4: round(rates[2]!.rate, 0) },
       drain_cpu_busy: { w1: round(rates[0]!.busy, 2), w2: round(rates[1]!.busy, 2), w4: round(rates[2]!.busy, 2) },
       drain_redis_core_share: { w1: round(rates[0]!.redis, 2), w2: round(rates[1]!.redis, 2), w4: round(rates[2]!.redis, 2) },
@@ -175,14 +179,14 @@ export async function runScale(runner: Runner, log: (line: string) => void): Pro
   }
 }
 
-/** MEMORY USAGE of a queued job's hash plus its dedupe key, averaged over a sample of 200 waiting jobs. */
-async function sampleJobBytes(redis: Redis, queue: Queue): Promise<number> {
-  const jobs = await queue.getWaiting(0, 199);
+/** MEMORY USAGE of the inbox stream per entry, plus the average of up to 200 dedupe keys. */
+async function sampleStoredBytes(redis: Redis, prefix: string): Promise<number> {
+  const keys = inboxKeys(prefix);
+  const entries = await redis.xlen(keys.stream);
+  if (entries === 0) return 0;
+  const stream = Number(await redis.call('MEMORY', 'USAGE', keys.stream, 'SAMPLES', '0'));
+  const [, seen] = await redis.scan('0', 'MATCH', `${keys.seen.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 2000);
   let total = 0;
-  for (const job of jobs) {
-    total += Number(await redis.call('MEMORY', 'USAGE', queue.toKey(job.id ?? ''), 'SAMPLES', '0'));
-    const dedupe = job.deduplicationId ? Number(await redis.call('MEMORY', 'USAGE', queue.toKey(`de:${job.deduplicationId}`), 'SAMPLES', '0')) : 0;
-    total += dedupe;
-  }
-  return jobs.length === 0 ? 0 : round(total / jobs.length, 0);
+  for (const key of seen.slice(0, 200)) total += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+  return round(stream / entries + (seen.length > 0 ? total / Math.min(200, seen.length) : 0), 0);
 }

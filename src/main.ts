@@ -20,10 +20,12 @@ import { dashboardPlugin } from './http/dashboard/dashboard-plugin.js';
 import { parseReconcileStatus, reconcileStatusKey } from './http/dashboard/reconcile-status.js';
 import { createMetrics, metricsPlugin } from './http/metrics.js';
 import type { TrellisMetrics } from './http/metrics.js';
-import { createEventIntake } from './queue/event-intake.js';
+import { createEventIntake, inboxBacklog } from './queue/event-intake.js';
 import { startEventWorker } from './queue/event-worker.js';
+import { startInboxRelay } from './queue/inbox-relay.js';
 import { createJobQueue, startJobWorker } from './queue/job-queue.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from './queue/queue-names.js';
+import type { EventJobData } from './queue/queue-names.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { clearPrefix } from './redis/clear-prefix.js';
 import { ensureRedis } from './redis/ensure-redis.js';
@@ -77,9 +79,11 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
     log.info({ prefix: config.queuePrefix, deleted }, 'cleared state left by an earlier run');
   }
   // The producer fails fast while Redis is down (503 to GitLab) instead of buffering acknowledged events in memory.
-  const producer = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true, lazyConnect: true });
+  // No auto-pipelining: the intake batches its own stores, and a pipeline around one call only costs CPU.
+  const producer = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   producer.on('error', (err) => log.debug({ err: err.message }, 'redis producer connection error'));
-  producer.connect().catch(() => log.warn({}, 'Redis unreachable at start; webhooks get 503 until it returns'));
+  // Serve once it is connected (or has failed once: Trellis still starts, and answers 503 until Redis returns).
+  await producer.connect().catch(() => log.warn({}, 'Redis unreachable at start; webhooks get 503 until it returns'));
   closers.push(() => producer.quit().catch(() => producer.disconnect()));
 
   const intake = createEventIntake(producer, { prefix: config.queuePrefix, dedupeTtlMs: config.dedupeTtlMs });
@@ -95,7 +99,8 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
     await ops.quit().catch(() => ops.disconnect());
   });
   const lastReconcile = async () => parseReconcileStatus(await ops.get(reconcileStatusKey(config.queuePrefix)));
-  const metrics = createMetrics({ queues: () => queues, lastReconcile });
+  const inbox = () => inboxBacklog(ops, config.queuePrefix);
+  const metrics = createMetrics({ queues: () => queues, inbox, lastReconcile });
   let trellis: Trellis = { redisUrl: redis.url, metrics, close: async () => undefined };
 
   if (opts.role !== 'api') {
@@ -111,7 +116,7 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
       logger: log,
       ...(trellis.gitlab ? { gitlabReady: gitlabReady(trellis.gitlab) } : {}),
       onWebhook: (kind, outcome) => metrics.webhook(kind, outcome),
-      plugins: opsPlugins(config, log, trellis, { ops, queues, lastReconcile, metrics, now: opts.now }),
+      plugins: opsPlugins(config, log, trellis, { ops, queues, inbox, lastReconcile, metrics, now: opts.now }),
     });
     closers.unshift(() => app!.close());
     if (opts.listen !== false) {
@@ -144,6 +149,12 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   const { gitlab, locks, cache, roster, templates, bot, executor } = await buildServices(config, config.gitlab, log, state, config.dryRun, metrics);
   await bot().catch((err: unknown) => log.warn({ err }, 'GitLab unreachable at start; workers retry until it answers'));
   const jobs = createJobQueue(workerConn, prefix);
+  // Every worker process also moves accepted events from the api's inbox into the events queue.
+  const relayRead = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  relayRead.on('error', (err) => log.debug({ err: err.message }, 'redis relay connection error'));
+  const eventsQueue = new Queue<EventJobData>(EVENTS_QUEUE, { connection: workerConn, prefix });
+  eventsQueue.on('error', () => undefined);
+  const relay = startInboxRelay({ redis: state, blocking: relayRead, queue: eventsQueue, prefix, log: log as Log });
   const ctx: WorkflowContext = {
     config,
     gitlab,
@@ -179,6 +190,8 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   ];
   // Workers close first (letting running jobs finish within the bound), then their connections.
   closers.unshift(async () => {
+    await relay.close();
+    await eventsQueue.close();
     const timeout = new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref());
     await Promise.race([Promise.all(workers.map((w) => w.close())), timeout]);
     await Promise.all(workers.map((w) => w.close(true)));
@@ -264,7 +277,7 @@ function opsPlugins(
   config: Config,
   log: Logger,
   trellis: Trellis,
-  deps: { ops: Redis; queues: readonly Queue[]; lastReconcile: () => Promise<ReturnType<typeof parseReconcileStatus>>; metrics: TrellisMetrics; now: (() => Date) | undefined },
+  deps: { ops: Redis; queues: readonly Queue[]; inbox: () => Promise<number>; lastReconcile: () => Promise<ReturnType<typeof parseReconcileStatus>>; metrics: TrellisMetrics; now: (() => Date) | undefined },
 ): Array<(app: FastifyInstance) => Promise<void>> {
   const gl = config.gitlab;
   let own: { gitlab: GitLabGateway; roster: RosterStore } | undefined;
@@ -288,6 +301,7 @@ function opsPlugins(
       return s.roster.current();
     },
     queues: () => deps.queues,
+    inbox: deps.inbox,
     lastReconcile: deps.lastReconcile,
     publicUrl: config.publicUrl,
     now: deps.now ?? (() => new Date()),

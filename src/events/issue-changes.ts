@@ -36,7 +36,7 @@ export function issueChanges(changes: IssueHookChanges | null | undefined): Issu
     if (!sameSet(previous, current)) out.labels = { previous, current };
   }
   if (changes.title) out.title = scalar(changes.title);
-  if (changes.description) out.description = scalar(changes.description);
+  if (changes.description) out.description = { previous: changes.description.previous ?? null };
   if (changes.state_id) {
     out.state = { previous: stateFromId(changes.state_id.previous), current: stateFromId(changes.state_id.current) };
   } else if (changes.state) {

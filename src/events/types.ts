@@ -19,7 +19,8 @@ export interface ProjectRef {
 /** Label titles before and after, when the labels changed in this event. */
 export interface IssueChanges {
   readonly labels?: { readonly previous: readonly string[]; readonly current: readonly string[] };
-  readonly description?: { readonly previous: string | null; readonly current: string | null };
+  /** Only the old text: the new one is the issue's description (job data would carry it twice). */
+  readonly description?: { readonly previous: string | null };
   readonly title?: { readonly previous: string | null; readonly current: string | null };
   readonly state?: { readonly previous: 'opened' | 'closed' | null; readonly current: 'opened' | 'closed' | null };
   readonly assignees?: { readonly previous: readonly string[]; readonly current: readonly string[] };

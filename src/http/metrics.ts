@@ -26,6 +26,8 @@ export interface TrellisMetrics {
 export interface MetricsOptions {
   /** The BullMQ queues whose job counts are gauged at scrape time. */
   readonly queues: () => readonly Queue[];
+  /** Events in the api's inbox, not yet relayed into the events queue (see `inboxBacklog`). */
+  readonly inbox?: () => Promise<number>;
   /** The last reconcile run (Redis key `${prefix}:reconcile:last`), null when none ran. */
   readonly lastReconcile?: () => Promise<ReconcileStatus | null>;
   /** Node process metrics; off in tests that build many registries. Default true. */
@@ -80,6 +82,20 @@ export function createMetrics(opts: MetricsOptions): TrellisMetrics {
       }
     },
   });
+
+  const inbox = opts.inbox;
+  if (inbox) {
+    new Gauge({
+      name: 'trellis_inbox_events',
+      help: 'Webhook events stored by the api and not yet moved into the events queue by a worker (growing: no worker runs)',
+      registers: [registry],
+      async collect() {
+        const n = await inbox().catch(() => null);
+        if (n === null) this.reset();
+        else this.set(n);
+      },
+    });
+  }
 
   const lastReconcile = opts.lastReconcile;
   if (lastReconcile) {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isTransient } from '../core/errors.js';
 import { parseWebhook } from '../events/normalize.js';
 import type { EventIntake } from '../queue/event-intake.js';
-import { verifyToken } from './verify-token.js';
+import { tokenVerifier } from './verify-token.js';
 
 export interface WebhookRouteOptions {
   readonly secrets: readonly string[];
@@ -16,7 +16,8 @@ export interface WebhookRouteOptions {
 export type WebhookOutcome = 'queued' | 'duplicate' | 'ignored' | 'unauthorized' | 'malformed' | 'invalid' | 'unavailable';
 
 interface RawJson {
-  readonly raw: Buffer;
+  /** The body as received, for the dedupe hash when GitLab sends no Idempotency-Key. */
+  readonly raw: string;
   readonly json: unknown;
 }
 
@@ -27,9 +28,10 @@ interface RawJson {
  */
 export async function webhookRoute(app: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
   const count = opts.onOutcome ?? (() => undefined);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (_req, body, done) => {
+  const verifyToken = tokenVerifier(opts.secrets);
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => {
     try {
-      done(null, { raw: body as Buffer, json: JSON.parse((body as Buffer).toString('utf8')) } satisfies RawJson);
+      done(null, { raw: body as string, json: JSON.parse(body as string) } satisfies RawJson);
     } catch (err) {
       const error = new Error(`malformed JSON: ${(err as Error).message}`) as Error & { statusCode: number };
       error.statusCode = 400;
@@ -37,12 +39,14 @@ export async function webhookRoute(app: FastifyInstance, opts: WebhookRouteOptio
     }
   });
 
-  app.addHook('onRequest', async (req, reply) => {
-    if (verifyToken(header(req, 'x-gitlab-token'), opts.secrets)) return;
+  // A callback hook, not an async one: this runs for every delivery, and a promise per request costs.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (verifyToken(header(req, 'x-gitlab-token'))) return done();
     const event = header(req, 'x-gitlab-event') ?? 'unknown';
     req.log.warn({ event, tokenPresent: req.headers['x-gitlab-token'] !== undefined }, 'webhook rejected: missing or wrong X-Gitlab-Token');
     count(event, 'unauthorized');
-    await reply.code(401).send({ error: 'missing or wrong X-Gitlab-Token' });
+    // Answering without calling done() ends the request here.
+    void reply.code(401).send({ error: 'missing or wrong X-Gitlab-Token' });
   });
 
   app.post('/webhooks/gitlab', { bodyLimit: opts.bodyLimit }, async (req, reply) => {

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import type { JobsOptions } from 'bullmq';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TransientError } from '../core/errors.js';
 import type { TrellisEvent } from '../events/types.js';
-import { EVENTS_QUEUE } from './queue-names.js';
 import type { EventJobData } from './queue-names.js';
 
 export interface EnqueueResult {
@@ -20,40 +17,79 @@ export interface EventIntake {
   close(): Promise<void>;
 }
 
-/** Retries of a failed event job: 8 attempts over about four minutes, then kept as failed for a week. */
-export const EVENT_JOB_OPTIONS = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-} as const;
+/**
+ * The Redis keys of the inbox: a stream of accepted events that the relay (src/queue/inbox-relay.ts)
+ * moves into the BullMQ `events` queue, and one dedupe key per delivery. All under the queue prefix,
+ * so they share its `{trellis}` hash tag (one Redis Cluster slot) with the queues.
+ */
+export function inboxKeys(prefix: string): { readonly stream: string; readonly seen: string } {
+  return { stream: `${prefix}:inbox`, seen: `${prefix}:inbox:seen:` };
+}
 
-/** Most adds sent in one pipeline; a busier moment simply makes several. */
+/** Events stored in the inbox and not yet handed to the events queue (XLEN: relayed entries are deleted). */
+export async function inboxBacklog(redis: Redis, prefix: string): Promise<number> {
+  return await redis.xlen(inboxKeys(prefix).stream);
+}
+
+/**
+ * Stores a batch of deliveries atomically per delivery: a delivery whose dedupe key exists answers
+ * the job id it was first stored under; a new one sets the key (with its TTL) and is appended to the
+ * stream. ARGV: dedupe key prefix, TTL in ms, then (dedupe key, job id, job name, job data) per delivery.
+ * Keys are built inside the script from the prefix, as BullMQ's scripts do; the hash tag keeps them in
+ * the stream's slot.
+ */
+const STORE_SCRIPT = `
+local out = {}
+for i = 3, #ARGV, 4 do
+  local seen = ARGV[1] .. ARGV[i]
+  local prior = redis.call('GET', seen)
+  if prior then
+    out[#out + 1] = prior
+  else
+    redis.call('SET', seen, ARGV[i + 1], 'PX', ARGV[2])
+    redis.call('XADD', KEYS[1], '*', 'j', ARGV[i + 1], 'n', ARGV[i + 2], 'd', ARGV[i + 3])
+    out[#out + 1] = ''
+  end
+end
+return out
+`;
+const STORE_SHA = createHash('sha1').update(STORE_SCRIPT).digest('hex');
+
+/** Most deliveries stored by one script call; a busier moment simply makes several. */
 const MAX_BATCH = 128;
+/** Idempotency keys are UUIDs; anything longer than this is hashed so a hostile header cannot bloat Redis keys. */
+const LONGEST_RAW_KEY = 128;
 
-interface PendingAdd {
-  readonly job: { name: string; data: EventJobData; opts: JobsOptions & { jobId: string } };
+interface Pending {
+  readonly key: string;
+  readonly jobId: string;
+  readonly name: string;
+  readonly data: string;
   readonly resolve: (result: EnqueueResult) => void;
   readonly reject: (err: unknown) => void;
 }
 
 /**
- * The BullMQ producer for the `events` queue. A delivery is deduplicated atomically inside BullMQ's
- * own add script (throttle-mode deduplication keyed on the delivery key, kept `dedupeTtlMs`), so a
- * redelivery answers 202 without a second job and without a window where both could slip through.
- * The connection has no offline queue: while Redis is down `enqueue` fails at once (the route answers
- * 503) instead of acknowledging an event that only lives in this process's memory.
+ * The api role's producer. An event is appended to the inbox stream by one Lua script that also
+ * deduplicates it on the delivery key (Idempotency-Key, or a hash of the body), so a redelivery
+ * answers 202 "duplicate" without a second entry and without a window where both could slip through.
+ * Stores requested in the same turn of the event loop go to Redis as one script call (flushed on
+ * `setImmediate`, so nothing waits on a timer); each caller resolves only once its own event is
+ * stored, which is what a 202 promises.
  *
- * Adds requested in the same turn of the event loop go to Redis as one `addBulk` pipeline (flushed
- * on `setImmediate`, so nothing waits on a timer): under load this saves Redis a read and a reply
- * per event. Each caller still resolves only once its own job is stored. When the pipeline fails,
- * every caller of the batch is told "not stored" — some may have been, which is safe, because
- * GitLab's resend carries the same delivery key and is deduplicated.
+ * Why not BullMQ's own add here: its client side (job object, options, msgpack, a 20-argument script
+ * call per job) cost about 40 µs of CPU per event, a third of the api's time per webhook; the relay
+ * pays it in the worker processes instead, and `bench/ingress.ts` measures the difference.
+ *
+ * The connection has no offline queue: while Redis is down `enqueue` fails at once (the route answers
+ * 503) instead of acknowledging an event that only lives in this process's memory. When a script call
+ * fails, every caller of the batch is told "not stored" (some may have been, which is safe: GitLab's
+ * resend carries the same delivery key and is deduplicated).
  */
 export function createEventIntake(connection: Redis, opts: { prefix: string; dedupeTtlMs: number }): EventIntake {
-  const queue = new Queue<EventJobData>(EVENTS_QUEUE, { connection, prefix: opts.prefix });
-  queue.on('error', () => undefined);
-  let pending: PendingAdd[] = [];
+  const keys = inboxKeys(opts.prefix);
+  const ttl = String(opts.dedupeTtlMs);
+  let pending: Pending[] = [];
   const inFlight = new Set<Promise<void>>();
 
   function flush(): void {
@@ -64,13 +100,23 @@ export function createEventIntake(connection: Redis, opts: { prefix: string; ded
     inFlight.add(stored);
   }
 
-  async function store(batch: readonly PendingAdd[]): Promise<void> {
+  async function runStore(args: string[]): Promise<string[]> {
     try {
-      const jobs = await queue.addBulk(batch.map((p) => p.job));
+      return (await connection.evalsha(STORE_SHA, 1, keys.stream, ...args)) as string[];
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return (await connection.eval(STORE_SCRIPT, 1, keys.stream, ...args)) as string[];
+    }
+  }
+
+  async function store(batch: readonly Pending[]): Promise<void> {
+    const args = [keys.seen, ttl];
+    for (const p of batch) args.push(p.key, p.jobId, p.name, p.data);
+    try {
+      const prior = await runStore(args);
       batch.forEach((p, i) => {
-        // BullMQ answers a deduplicated add with the id of the job that already holds the key.
-        const id = jobs[i]?.id ?? p.job.opts.jobId;
-        p.resolve({ duplicate: id !== p.job.opts.jobId, jobId: id });
+        const existing = prior[i];
+        p.resolve(existing ? { duplicate: true, jobId: existing } : { duplicate: false, jobId: p.jobId });
       });
     } catch (err) {
       const error = new TransientError('redis_unavailable', 'could not store the event in Redis', {}, { cause: err });
@@ -80,14 +126,11 @@ export function createEventIntake(connection: Redis, opts: { prefix: string; ded
 
   return {
     enqueue(event, deliveryKey) {
-      const jobId = randomUUID();
+      const key = deliveryKey.length > LONGEST_RAW_KEY ? `sha256:${createHash('sha256').update(deliveryKey).digest('base64url')}` : deliveryKey;
+      const data: EventJobData = { event, receivedAt: Date.now(), deliveryKey: key };
       return new Promise<EnqueueResult>((resolve, reject) => {
         if (pending.length === 0) setImmediate(flush);
-        pending.push({
-          job: { name: event.type, data: { event, receivedAt: Date.now(), deliveryKey }, opts: { ...EVENT_JOB_OPTIONS, jobId, deduplication: { id: deliveryKey, ttl: opts.dedupeTtlMs } } },
-          resolve,
-          reject,
-        });
+        pending.push({ key, jobId: randomUUID(), name: event.type, data: JSON.stringify(data), resolve, reject });
         if (pending.length >= MAX_BATCH) flush();
       });
     },
@@ -101,7 +144,6 @@ export function createEventIntake(connection: Redis, opts: { prefix: string; ded
     async close() {
       flush();
       await Promise.all(inFlight);
-      await queue.close();
     },
   };
 }

@@ -1,11 +1,9 @@
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/http/build-server.js';
-import { createEventIntake } from '../../src/queue/event-intake.js';
+import { createEventIntake, inboxBacklog } from '../../src/queue/event-intake.js';
 import type { EventIntake } from '../../src/queue/event-intake.js';
-import { EVENTS_QUEUE } from '../../src/queue/queue-names.js';
 import { fixture } from '../helpers/fixtures.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 
@@ -14,7 +12,6 @@ const LIMIT = 64 * 1024;
 const prefix = randomPrefix('route');
 let redis: Redis;
 let intake: EventIntake;
-let queue: Queue;
 let admin: Redis;
 let app: FastifyInstance;
 
@@ -27,9 +24,9 @@ function post(body: string, headers: Record<string, string> = {}) {
   });
 }
 
+/** Events stored for the workers (no relay runs here, so they stay in the inbox). */
 async function queued(): Promise<number> {
-  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
-  return Object.values(counts).reduce((a, b) => a + b, 0);
+  return await inboxBacklog(admin, prefix);
 }
 
 beforeAll(async () => {
@@ -37,19 +34,16 @@ beforeAll(async () => {
   await new Promise((r) => redis.once('ready', r));
   intake = createEventIntake(redis, { prefix, dedupeTtlMs: 60_000 });
   admin = testRedis();
-  queue = new Queue(EVENTS_QUEUE, { connection: admin, prefix });
   app = await buildServer({ webhookSecrets: SECRETS, bodyLimitBytes: LIMIT, intake });
 });
 
 beforeEach(async () => {
-  await queue.obliterate({ force: true });
   await deletePrefix(admin, prefix);
 });
 
 afterAll(async () => {
   await app.close();
   await intake.close();
-  await queue.close();
   await deletePrefix(admin, prefix);
   await admin.quit();
   await redis.quit();

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { DEMO_ROSTER } from '../../src/demo/start-demo.js';
 import { startTrellis } from '../../src/main.js';
 import type { Trellis } from '../../src/main.js';
+import { inboxBacklog } from '../../src/queue/event-intake.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
@@ -113,7 +114,8 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   const queues = [new Queue(EVENTS_QUEUE, { connection: conn, prefix }), new Queue(JOBS_QUEUE, { connection: conn, prefix })];
 
   async function busy(): Promise<number> {
-    let n = 0;
+    // Events stored by the api and not yet relayed into the events queue.
+    let n = await inboxBacklog(conn, prefix);
     for (const q of queues) {
       const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
       n += Object.values(c).reduce((a, b) => a + b, 0);

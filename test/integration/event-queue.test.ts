@@ -1,12 +1,16 @@
+import { Queue } from 'bullmq';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, TransientError } from '../../src/core/errors.js';
 import { silentLog } from '../../src/core/log.js';
 import type { TrellisEvent } from '../../src/events/types.js';
-import { createEventIntake } from '../../src/queue/event-intake.js';
+import { createEventIntake, inboxBacklog } from '../../src/queue/event-intake.js';
 import type { EventIntake } from '../../src/queue/event-intake.js';
 import { startEventWorker } from '../../src/queue/event-worker.js';
+import { startInboxRelay } from '../../src/queue/inbox-relay.js';
+import type { InboxRelay, InboxRelayOptions } from '../../src/queue/inbox-relay.js';
+import { EVENTS_QUEUE } from '../../src/queue/queue-names.js';
 import type { EventJobData } from '../../src/queue/queue-names.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 
@@ -15,13 +19,25 @@ let producer: Redis;
 let admin: Redis;
 let intake: EventIntake;
 const workers: Worker[] = [];
+const relays: InboxRelay[] = [];
+const queues: Queue[] = [];
 
 function event(iid: number, body = 'hello'): TrellisEvent {
   const issue = { id: iid, iid, projectId: 1, title: `#${iid}`, description: body, state: 'opened' as const, labels: [], assignees: [], author: 'alice', confidential: false, dueDate: null, webUrl: '', createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z', closedAt: null };
   return { type: 'issue', action: 'update', actor: { id: 2, username: 'alice' }, project: { id: 1, path: 'infra/career', webUrl: '' }, issue, changes: {} };
 }
 
+/** A relay moving the inbox into the events queue, as every worker process runs one. */
+function relay(opts: Partial<InboxRelayOptions> = {}): InboxRelay {
+  const queue = new Queue<EventJobData>(EVENTS_QUEUE, { connection: admin, prefix });
+  queues.push(queue);
+  const r = startInboxRelay({ redis: admin, blocking: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), queue, prefix, log: silentLog, blockMs: 200, ...opts });
+  relays.push(r);
+  return r;
+}
+
 function worker(handle: (data: EventJobData) => Promise<void>, concurrency = 4): Worker {
+  if (relays.length === 0) relay();
   const w = startEventWorker(new Redis(REDIS_URL, { maxRetriesPerRequest: null }), { prefix, concurrency, log: silentLog, handle: (d) => handle(d) });
   workers.push(w);
   return w;
@@ -43,7 +59,9 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  await Promise.all(relays.splice(0).map((r) => r.close()));
   await Promise.all(workers.splice(0).map((w) => w.close(true)));
+  await Promise.all(queues.splice(0).map((q) => q.close()));
   await deletePrefix(admin, prefix);
 });
 
@@ -111,5 +129,53 @@ describe('events queue', () => {
     await until(() => started);
     await w.close();
     expect(finished).toBe(true);
+  });
+});
+
+describe('the inbox between the api and the workers', () => {
+  it('relays events stored before any worker ran, in the order they arrived', async () => {
+    for (let i = 1; i <= 30; i++) await intake.enqueue(event(i), `early-${i}`);
+    expect(await inboxBacklog(admin, prefix)).toBe(30);
+    const seen: number[] = [];
+    worker(async (d) => void seen.push(d.event.type === 'push' ? 0 : d.event.issue.iid), 1);
+    await until(() => seen.length === 30);
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(await inboxBacklog(admin, prefix)).toBe(0);
+  });
+
+  it('takes over what a relay read and never handed on, without doing any event twice', async () => {
+    // A relay that reads and then dies: its batch stays pending under its name.
+    await admin.xgroup('CREATE', `${prefix}:inbox`, 'relay', '0', 'MKSTREAM');
+    for (let i = 1; i <= 5; i++) await intake.enqueue(event(i), `stolen-${i}`);
+    const read = await admin.xreadgroup('GROUP', 'relay', 'a-relay-that-died', 'COUNT', 10, 'STREAMS', `${prefix}:inbox`, '>');
+    expect(read).not.toBeNull();
+    const seen: number[] = [];
+    relay({ reclaimIdleMs: 300, reclaimEveryMs: 100 });
+    worker(async (d) => void seen.push(d.event.type === 'push' ? 0 : d.event.issue.iid));
+    await until(() => seen.length === 5);
+    await new Promise((r) => setTimeout(r, 500));
+    expect([...seen].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(await inboxBacklog(admin, prefix)).toBe(0);
+  });
+
+  it('keeps relaying after the inbox was deleted under it', async () => {
+    const seen: number[] = [];
+    worker(async (d) => void seen.push(d.event.type === 'push' ? 0 : d.event.issue.iid));
+    await intake.enqueue(event(1), 'before');
+    await until(() => seen.length === 1);
+    await admin.del(`${prefix}:inbox`);
+    await intake.enqueue(event(2), 'after');
+    await until(() => seen.length === 2);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('stores a hostile, very long delivery key under a short one, and still deduplicates it', async () => {
+    const key = 'k'.repeat(10_000);
+    const first = await intake.enqueue(event(3), key);
+    const again = await intake.enqueue(event(3), key);
+    expect([first.duplicate, again.duplicate]).toEqual([false, true]);
+    const keys = await admin.keys(`${prefix}:inbox:seen:*`);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.length).toBeLessThan(200);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -8,6 +9,8 @@ import { silentLog } from '../../src/core/log.js';
 import { startTrellis } from '../../src/main.js';
 import type { Trellis } from '../../src/main.js';
 import { startEventWorker } from '../../src/queue/event-worker.js';
+import { startInboxRelay } from '../../src/queue/inbox-relay.js';
+import { EVENTS_QUEUE } from '../../src/queue/queue-names.js';
 import type { EventJobData } from '../../src/queue/queue-names.js';
 import { startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
@@ -59,13 +62,16 @@ function keyOf(data: EventJobData): string {
 }
 
 describe('every event delivered three times at once', () => {
-  it('is processed once: the api role dedupes 3000 concurrent deliveries to 1000 jobs and a counting worker runs each once', async () => {
+  it('is processed once: the api role dedupes 3000 concurrent deliveries to 1000 stored events and a counting worker runs each once', async () => {
     const prefix = randomPrefix('dup');
     const api: Trellis = await startTrellis(
       loadConfig({ REDIS_URL, TRELLIS_QUEUE_PREFIX: prefix, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' }),
       { role: 'api', log: pino({ level: 'silent' }) },
     );
     const conn: Redis = testRedis({ maxRetriesPerRequest: null });
+    // What a worker process runs: the relay from the api's inbox into the events queue, and a worker.
+    const queue = new Queue<EventJobData>(EVENTS_QUEUE, { connection: conn, prefix });
+    const relay = startInboxRelay({ redis: conn, blocking: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), queue, prefix, log: silentLog });
     const handled = new Map<string, number>();
     const worker: Worker<EventJobData> = startEventWorker(conn, {
       prefix,
@@ -74,6 +80,8 @@ describe('every event delivered three times at once', () => {
       handle: async (data) => void handled.set(keyOf(data), (handled.get(keyOf(data)) ?? 0) + 1),
     });
     cleanups.push(async () => {
+      await relay.close();
+      await queue.close();
       await worker.close();
       await api.close();
       await deletePrefix(conn, prefix);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
+import { inboxBacklog } from '../../src/queue/event-intake.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
 import type { RunningSim } from '../../src/sim/index.js';
 
@@ -157,9 +158,9 @@ export function countByTitle(issues: readonly RestIssue[]): Map<string, number> 
   return out;
 }
 
-/** Jobs still in flight in Trellis's queues (waiting, active, retrying); job schedulers' next runs excluded. */
+/** Events and jobs still in flight (in the inbox; waiting, active, retrying); job schedulers' next runs excluded. */
 export async function jobsInFlight(connection: Redis, prefix: string): Promise<number> {
-  let n = 0;
+  let n = await inboxBacklog(connection, prefix);
   for (const name of [EVENTS_QUEUE, JOBS_QUEUE]) {
     const q = new Queue(name, { connection, prefix });
     try {

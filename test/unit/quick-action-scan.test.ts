@@ -72,10 +72,9 @@ describe('finding quick actions as GitLab does', () => {
     expect(quickActionOffsets('x `\n/close')).toEqual([4]);
   });
 
-  it('stays fast on a long text full of backticks', () => {
+  // A quadratic scan would not finish within the test's timeout on this input.
+  it('finds every command in a long text full of backticks', () => {
     const text = 'a `b` c\n/close\n'.repeat(20_000);
-    const started = performance.now();
     expect(quickActionOffsets(text)).toHaveLength(20_000);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

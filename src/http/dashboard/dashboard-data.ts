@@ -12,6 +12,8 @@ import type { ReconcileStatus } from './reconcile-status.js';
 export type Section<T> = { readonly ok: true; readonly data: T; readonly at: string } | { readonly ok: false; readonly error: string };
 
 export interface HealthView {
+  /** Webhook events stored by the api and not yet moved into the events queue by a worker's relay. */
+  readonly inbox: number;
   readonly queues: ReadonlyArray<{ readonly name: string; readonly waiting: number; readonly active: number; readonly delayed: number; readonly schedules: number; readonly failed: number; readonly completed: number }>;
   readonly failed: ReadonlyArray<{ readonly queue: string; readonly name: string; readonly reason: string; readonly at: string }>;
   readonly webhook: { readonly state: 'ok' | 'warning' | 'problem'; readonly text: string; readonly url: string | null };
@@ -31,6 +33,8 @@ export interface DashboardDataDeps {
   readonly gitlab: () => GitLabGateway | null;
   readonly roster: () => Promise<Roster>;
   readonly queues: () => readonly Queue[];
+  /** Events in the inbox (see `inboxBacklog`). */
+  readonly inbox: () => Promise<number>;
   readonly lastReconcile: () => Promise<ReconcileStatus | null>;
   /** TRELLIS_PUBLIC_URL: which project hook is Trellis's. */
   readonly publicUrl: string | undefined;
@@ -94,7 +98,7 @@ async function health(deps: DashboardDataDeps, hooks: () => Promise<Hook[]>): Pr
   const reconcile: HealthView['reconcile'] = last
     ? { state: last.drift > 0 ? 'warning' : 'ok', text: `${last.at}: ${last.drift} difference${last.drift === 1 ? '' : 's'} found and put right` }
     : { state: 'warning', text: 'no reconcile run recorded yet' };
-  return { queues, failed, webhook, reconcile };
+  return { inbox: await deps.inbox(), queues, failed, webhook, reconcile };
 }
 
 async function hookHealth(deps: DashboardDataDeps, hooks: () => Promise<Hook[]>): Promise<HealthView['webhook']> {
