@@ -180,7 +180,7 @@ function rows(r: Results): Row[] {
   }
   if (r.intake) {
     const b = r.intake;
-    add('intake: JSON.parse / zod per webhook', `${b.json_parse_us} / ${b.zod_parse_us} us`);
+    add('intake: JSON.parse / read and normalise per webhook', `${b.json_parse_us} / ${b.validate_us} us`);
     add('intake: store in the inbox, node / Redis', `${b.enqueue_node_us} / ${b.enqueue_redis_us} us (BullMQ addBulk, as the relay does: ${b.bullmq_add_node_us} / ${b.bullmq_add_redis_us} us)`);
   }
   if (r.e2e) {

@@ -17,21 +17,33 @@ export function toIsoDateTime(value: string): string | null {
   if (value.length > LONGEST_DATE_TIME) return null;
   const m = DATE_TIME.exec(value);
   if (!m) return null;
-  const [, day, time, fraction = '', zone = 'Z'] = m;
+  const [, day = '', time = '', fraction = '', zone = 'Z'] = m;
+  if (toDay(day) === null || !validTime(time)) return null;
   // GitLab stores UTC, so a missing zone means UTC; JavaScript wants at most milliseconds.
-  const offset = zone === 'Z' || zone === 'UTC' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
-  const date = new Date(`${day}T${time}${fraction.slice(0, 4)}${offset}`);
+  // Every webhook carries two or three timestamps in UTC: those need no Date (a third of the cost of reading an issue hook).
+  if (zone === 'Z' || zone === 'UTC') return `${day}T${time}${fraction === '' ? '.000' : fraction.slice(0, 4).padEnd(4, '0')}Z`;
+  const date = new Date(`${day}T${time}${fraction.slice(0, 4)}${zone.slice(0, 3)}:${zone.slice(-2)}`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** `HH:MM:SS` within a day (no leap second: JavaScript has none). */
+function validTime(time: string): boolean {
+  return Number(time.slice(0, 2)) < 24 && Number(time.slice(3, 5)) < 60 && Number(time.slice(6, 8)) < 60;
+}
 
-/** A due date (`2026-04-30`, Ruby's `Date#to_s`), or null if it is not one. */
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A due date (`2026-04-30`, Ruby's `Date#to_s`), or null if it is not one (2026-02-30 is not). */
 export function toDay(value: string): string | null {
-  if (!DAY.test(value)) return null;
-  const date = new Date(`${value}T00:00:00Z`);
-  // Reject 2026-02-30 and the like, which Date would roll over into March.
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) ? value : null;
+  const m = DAY.exec(value);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return null;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0) ? value : null;
 }
 
 export type IssueState = 'opened' | 'closed';

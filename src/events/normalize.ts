@@ -1,12 +1,10 @@
-import type { z } from 'zod';
 import type { Issue } from '../gitlab/port.js';
 import type { Actor, IssueEvent, NoteEvent, ProjectRef, PushEvent, TrellisEvent } from './types.js';
 import { OBJECT_KIND, kindForHeader, type HookKind } from './event-header.js';
-import { formatProblems } from './format-problems.js';
 import { issueState } from './gitlab-values.js';
 import { issueChanges } from './issue-changes.js';
-import { issueHookSchema, noteHookSchema, noteTargetSchema, pushHookSchema } from './schemas.js';
-import type { IssueFields, IssueHook, NoteHook, PushHook } from './schemas.js';
+import { readIssueHook, readNoteHook, readNoteTarget, readPushHook } from './read-payloads.js';
+import type { IssueFields, IssueHook, NoteHook, PushHook } from './read-payloads.js';
 
 export { HANDLED_EVENTS, eventHeaderFor } from './event-header.js';
 
@@ -55,27 +53,27 @@ function parseKind(kind: HookKind, confidential: boolean, body: unknown, meta: M
 }
 
 function parseIssueHook(body: unknown, confidential: boolean, meta: Meta): ParseResult {
-  const parsed = issueHookSchema.safeParse(body, { reportInput: true });
-  if (!parsed.success) return invalid(parsed.error);
-  return { kind: 'event', event: issueEvent(parsed.data, confidential, meta) };
+  const read = readIssueHook(body);
+  if (!read.ok) return invalid(read.problems);
+  return { kind: 'event', event: issueEvent(read.value, confidential, meta) };
 }
 
 function parseNoteHook(body: unknown, confidential: boolean, meta: Meta): ParseResult {
-  const target = noteTargetSchema.safeParse(body, { reportInput: true });
-  if (!target.success) return invalid(target.error);
-  const { noteable_type: noteableType, system } = target.data.object_attributes;
+  const target = readNoteTarget(body);
+  if (!target.ok) return invalid(target.problems);
+  const { noteable_type: noteableType, system } = target.value;
   if (noteableType !== 'Issue') return ignored(`note on a ${noteableType}, not an issue`);
   // GitLab fires no note hook for system notes; one that says it is came from elsewhere.
   if (system === true) return ignored('system note');
-  const parsed = noteHookSchema.safeParse(body, { reportInput: true });
-  if (!parsed.success) return invalid(parsed.error);
-  return { kind: 'event', event: noteEvent(parsed.data, confidential, meta) };
+  const read = readNoteHook(body);
+  if (!read.ok) return invalid(read.problems);
+  return { kind: 'event', event: noteEvent(read.value, confidential, meta) };
 }
 
 function parsePushHook(body: unknown, meta: Meta): ParseResult {
-  const parsed = pushHookSchema.safeParse(body, { reportInput: true });
-  if (!parsed.success) return invalid(parsed.error);
-  return { kind: 'event', event: pushEvent(parsed.data, meta) };
+  const read = readPushHook(body);
+  if (!read.ok) return invalid(read.problems);
+  return { kind: 'event', event: pushEvent(read.value, meta) };
 }
 
 const ISSUE_ACTIONS = ['open', 'close', 'reopen', 'update'] as const;
@@ -217,8 +215,8 @@ function ignored(reason: string): ParseResult {
   return { kind: 'ignored', reason };
 }
 
-function invalid(error: z.ZodError): ParseResult {
-  return { kind: 'invalid', problems: formatProblems(error.issues) };
+function invalid(problems: string[]): ParseResult {
+  return { kind: 'invalid', problems };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

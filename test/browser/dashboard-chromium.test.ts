@@ -87,6 +87,8 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${e2e.trellis.url}/dashboard`);
     expect(await heading(page)).toBe('Trellis health');
     expect(await page.locator('.card', { hasText: 'Webhook' }).textContent()).toContain('executable');
+    // Everything was relayed to the workers: nothing waits in the inbox.
+    expect(await page.locator('.card', { hasText: 'Inbox' }).textContent()).toContain('0 events received and stored, not yet queued');
     await shot(page, 'health-laptop');
 
     const pages = [

@@ -56,6 +56,13 @@ describe('/metrics', () => {
     expect(sample(text, 'trellis_queue_jobs{queue="jobs",state="failed"}')).toBe(0);
   });
 
+  it('gauges the events stored by the api and not yet relayed to the workers', async () => {
+    expect(sample(await scrape(), 'trellis_inbox_events')).toBe(0);
+    // An api-only moment: events stored while no worker's relay takes them.
+    const standalone = createMetrics({ queues: () => [], inbox: async () => 7, processMetrics: false });
+    expect(await standalone.registry.metrics()).toContain('trellis_inbox_events 7');
+  });
+
   it('shows the last reconcile once the reconcile job has recorded one, and counts drift', async () => {
     expect(sample(await scrape(), 'trellis_reconcile_last_run_timestamp_seconds')).toBe(0);
     const redis = testRedis();

@@ -82,7 +82,7 @@ They show career data, so Trellis never serves them without a token.</p>`,
 <div class="cards">
 <div class="card"><h3>Webhook</h3><p><span class="pill s-{{webhook.state}}">{{webhook.state}}</span> {{webhook.text}}</p>{{#if webhook.url}}<p class="muted">{{webhook.url}}</p>{{/if}}</div>
 <div class="card"><h3>Last reconcile</h3><p><span class="pill s-{{reconcile.state}}">{{reconcile.state}}</span> {{reconcile.text}}</p></div>
-<div class="card"><h3>Inbox</h3><p><span class="num">{{inbox}}</span> webhook events stored and not yet queued</p><p class="muted">Workers move them into the events queue within milliseconds; a number that keeps growing means no worker is running.</p></div>
+<div class="card"><h3>Inbox</h3><p><span class="num">{{inbox}}</span> events received and stored, not yet queued</p><p class="muted">Workers move them into the events queue within milliseconds; a number that keeps growing means no worker is running.</p></div>
 </div>
 <h2>Queues</h2>
 <div class="scroll"><table><thead><tr><th>Queue</th><th class="num">Waiting</th><th class="num">Active</th><th class="num">Delayed</th><th class="num">Schedules</th><th class="num">Failed</th><th class="num">Completed</th></tr></thead><tbody>
