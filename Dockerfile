@@ -11,6 +11,9 @@ RUN npm run build
 # Runtime stage: production dependencies and the compiled code only, as a non-root user.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# The heap npm start runs with (package.json): V8 otherwise sizes it from the host's memory and lets
+# it grow lazily to far more than Trellis uses (README, Performance). Override with -e NODE_OPTIONS=...
+ENV NODE_OPTIONS=--max-old-space-size=256
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

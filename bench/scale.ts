@@ -34,7 +34,7 @@ export interface ScaleResult {
 }
 
 const EVENTS = 100_000;
-const WINDOW_SECONDS = 10;
+const WINDOW_SECONDS = 5;
 const SENTINEL = 987_654_321;
 
 /**

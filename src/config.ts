@@ -39,6 +39,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRELLIS_QUEUE_PREFIX: z.string().default('{trellis}'),
   TRELLIS_BODY_LIMIT_MB: positiveInt(26),
+  TRELLIS_INFLIGHT_BODY_MB: positiveInt(32),
   TRELLIS_WORKER_CONCURRENCY: positiveInt(8),
   TRELLIS_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   TRELLIS_DEDUPE_TTL_HOURS: positiveInt(72),
@@ -68,6 +69,8 @@ export interface Config {
   readonly logLevel: string;
   readonly queuePrefix: string;
   readonly bodyLimitBytes: number;
+  /** Webhook bytes over 1 MB each handled at once; more wait their turn (src/http/body-gate.ts). */
+  readonly inflightBodyBytes: number;
   readonly workerConcurrency: number;
   readonly shutdownTimeoutMs: number;
   readonly dedupeTtlMs: number;
@@ -113,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.TRELLIS_QUEUE_PREFIX,
     bodyLimitBytes: e.TRELLIS_BODY_LIMIT_MB * 1024 * 1024,
+    inflightBodyBytes: e.TRELLIS_INFLIGHT_BODY_MB * 1024 * 1024,
     workerConcurrency: Math.max(1, e.TRELLIS_WORKER_CONCURRENCY),
     shutdownTimeoutMs: e.TRELLIS_SHUTDOWN_TIMEOUT_MS,
     dedupeTtlMs: e.TRELLIS_DEDUPE_TTL_HOURS * 3_600_000,

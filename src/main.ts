@@ -112,6 +112,7 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
     app = await buildServer({
       webhookSecrets: config.webhookSecrets,
       bodyLimitBytes: config.bodyLimitBytes,
+      inflightBodyBytes: config.inflightBodyBytes,
       intake,
       logger: log,
       ...(trellis.gitlab ? { gitlabReady: gitlabReady(trellis.gitlab) } : {}),

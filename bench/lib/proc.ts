@@ -125,9 +125,20 @@ export function startChild(name: string, args: readonly string[], env: Record<st
   return handle;
 }
 
-/** The node arguments that run `trellis <args>` with the chosen runner. */
+/**
+ * The V8 flags production runs Trellis with: those `npm start` passes to node (package.json), which
+ * the Docker image sets as NODE_OPTIONS too (a unit test keeps the two the same).
+ */
+export function productionNodeFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/cli.js')).filter((w) => w.startsWith('--'));
+}
+
+/** The node arguments that run `trellis <args>` as production does, with the chosen runner. */
 export function trellisArgs(runner: Runner, args: readonly string[]): string[] {
-  return runner === 'dist' ? ['dist/cli.js', ...args] : ['--import', 'tsx', 'src/cli.ts', ...args];
+  const flags = productionNodeFlags();
+  return runner === 'dist' ? [...flags, 'dist/cli.js', ...args] : [...flags, '--import', 'tsx', 'src/cli.ts', ...args];
 }
 
 /** The node arguments that run a TypeScript file of the bench. */

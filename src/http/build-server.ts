@@ -8,6 +8,8 @@ import type { WebhookOutcome } from './webhook-route.js';
 export interface ServerDeps {
   readonly webhookSecrets: readonly string[];
   readonly bodyLimitBytes: number;
+  /** Webhook bytes (of bodies over 1 MB) read and handled at once; default 32 MB. */
+  readonly inflightBodyBytes?: number;
   readonly intake: EventIntake;
   /** GitLab reachability for /readyz; absent for the api role, which needs no GitLab. */
   readonly gitlabReady?: () => Promise<boolean>;
@@ -56,6 +58,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     secrets: deps.webhookSecrets,
     intake: deps.intake,
     bodyLimit: deps.bodyLimitBytes,
+    inflightBodyBytes: deps.inflightBodyBytes ?? 32 * 1024 * 1024,
     ...(deps.onWebhook ? { onOutcome: deps.onWebhook } : {}),
   });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

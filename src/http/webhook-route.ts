@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTransient } from '../core/errors.js';
 import { parseWebhook } from '../events/normalize.js';
 import type { EventIntake } from '../queue/event-intake.js';
+import { createBodyGate } from './body-gate.js';
+import type { BodyGate } from './body-gate.js';
 import { tokenVerifier } from './verify-token.js';
 
 export interface WebhookRouteOptions {
   readonly secrets: readonly string[];
   readonly intake: EventIntake;
   readonly bodyLimit: number;
+  /** Bytes of large bodies (over 1 MB each) handled at once; see body-gate.ts. */
+  readonly inflightBodyBytes: number;
   /** Called once per delivery with its outcome, for metrics. */
   readonly onOutcome?: (kind: string, outcome: WebhookOutcome) => void;
 }
@@ -29,6 +33,7 @@ interface RawJson {
 export async function webhookRoute(app: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
   const count = opts.onOutcome ?? (() => undefined);
   const verifyToken = tokenVerifier(opts.secrets);
+  const admit = admitThrough(createBodyGate({ budgetBytes: opts.inflightBodyBytes, smallBytes: SMALL_BODY_BYTES }), opts.bodyLimit);
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req, body, done) => {
     try {
       done(null, { raw: body as string, json: JSON.parse(body as string) } satisfies RawJson);
@@ -41,7 +46,7 @@ export async function webhookRoute(app: FastifyInstance, opts: WebhookRouteOptio
 
   // A callback hook, not an async one: this runs for every delivery, and a promise per request costs.
   app.addHook('onRequest', (req, reply, done) => {
-    if (verifyToken(header(req, 'x-gitlab-token'))) return done();
+    if (verifyToken(header(req, 'x-gitlab-token'))) return admit(req, reply, done);
     const event = header(req, 'x-gitlab-event') ?? 'unknown';
     req.log.warn({ event, tokenPresent: req.headers['x-gitlab-token'] !== undefined }, 'webhook rejected: missing or wrong X-Gitlab-Token');
     count(event, 'unauthorized');
@@ -78,6 +83,36 @@ export async function webhookRoute(app: FastifyInstance, opts: WebhookRouteOptio
       return reply.code(503).header('retry-after', '5').send({ error: 'Redis unavailable: the event was not stored; resend it' });
     }
   });
+}
+
+/** Bodies up to this size (nearly all of GitLab's) skip the gate. */
+const SMALL_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Lets the request's body be read once the gate has room for it. The budget is given back when the
+ * response ends or the connection closes, whichever comes first, even if that happens while waiting.
+ */
+function admitThrough(gate: BodyGate, bodyLimit: number) {
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    const length = Number(req.headers['content-length']);
+    // Too large to be read at all: answered 413 at once, so it does not wait for the budget.
+    if (length > bodyLimit) return done();
+    const entering = gate.enter(Number.isFinite(length) ? length : undefined);
+    if (!entering) return done();
+    let release: (() => void) | undefined;
+    let ended = false;
+    const end = () => {
+      ended = true;
+      release?.();
+    };
+    reply.raw.once('close', end);
+    reply.raw.once('finish', end);
+    void entering.then((r) => {
+      release = r;
+      if (ended) r();
+      else done();
+    });
+  };
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {

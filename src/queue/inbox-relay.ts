@@ -29,6 +29,11 @@ export interface InboxRelayOptions {
   readonly log: Log;
   /** Entries moved per round trip. */
   readonly batchSize?: number;
+  /**
+   * The relay waits while the events queue has this many jobs waiting: a backlog stays in the inbox
+   * (half the Redis memory of a job) and the worker's CPU goes to processing, not to moving events.
+   */
+  readonly maxWaiting?: number;
   readonly blockMs?: number;
   /** An entry read by a relay that has not acknowledged it for this long is taken over. */
   readonly reclaimIdleMs?: number;
@@ -59,6 +64,7 @@ export function startInboxRelay(opts: InboxRelayOptions): InboxRelay {
   const blockMs = opts.blockMs ?? 5_000;
   const reclaimIdleMs = opts.reclaimIdleMs ?? 30_000;
   const reclaimEveryMs = opts.reclaimEveryMs ?? 15_000;
+  const maxWaiting = opts.maxWaiting ?? 1_000;
   const consumer = `${hostname()}:${process.pid}:${relaysStarted++}`;
   let closing = false;
   let wake: (() => void) | undefined;
@@ -133,6 +139,10 @@ export function startInboxRelay(opts: InboxRelayOptions): InboxRelay {
           await reclaim();
           nextReclaim = Date.now() + reclaimEveryMs;
         }
+        if ((await opts.queue.getWaitingCount()) >= maxWaiting) {
+          await pause(50);
+          continue;
+        }
         const entries = await read(own ? '0' : '>');
         if (own && entries.length < batchSize) own = false;
         if (entries.length > 0) await relay(entries);
@@ -144,12 +154,17 @@ export function startInboxRelay(opts: InboxRelayOptions): InboxRelay {
         own = true;
         failures++;
         opts.log.warn({ err, failures }, 'inbox relay failed; retrying');
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, Math.min(5_000, 50 * 2 ** failures));
-        });
+        await pause(Math.min(5_000, 50 * 2 ** failures));
       }
     }
+  }
+
+  /** A wait that close() cuts short. */
+  function pause(ms: number): Promise<void> {
+    return new Promise<void>((r) => {
+      wake = r;
+      setTimeout(r, ms);
+    });
   }
 
   const running = run();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { productionNodeFlags } from '../../bench/lib/proc.js';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 
@@ -89,5 +90,15 @@ describe('.gitlab-ci.yml', () => {
 describe('.ci/run', () => {
   it('installs Debian chromium when missing, for the browser tests', () => {
     expect(read('.ci/run')).toMatch(/\[ -x \/usr\/bin\/chromium \] \|\| need\+=\(chromium\)/);
+  });
+});
+
+describe('the heap Trellis runs with', () => {
+  it('is the same for npm start and the Docker image, and the bench runs its children with it', () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    const flag = /--max-old-space-size=\d+/.exec(start)?.[0];
+    expect(flag).toBeDefined();
+    expect(read('Dockerfile')).toContain(`ENV NODE_OPTIONS=${flag}`);
+    expect(productionNodeFlags()).toEqual([flag]);
   });
 });
