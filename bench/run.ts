@@ -19,7 +19,7 @@ import { runIntakeBreakdown } from './intake-breakdown.js';
 import type { IntakeBreakdown } from './intake-breakdown.js';
 import { runInternship } from './internship.js';
 import type { InternshipResult } from './internship.js';
-import { ensureBuild, ROOT, stopAllChildren } from './lib/proc.js';
+import { ensureBuild, productionNodeFlags, ROOT, stopAllChildren } from './lib/proc.js';
 import { round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 import type { Row } from './lib/table.js';
@@ -114,6 +114,8 @@ async function main(): Promise<number> {
       load_average_start: load,
       load_average_end: loadavg().map((l) => round(l, 2)),
       children_run: runner,
+      // The V8 flags npm start runs Trellis with (package.json), which the children run with too.
+      child_node_flags: productionNodeFlags().join(' '),
       child_node_options: process.env.BENCH_NODE_OPTIONS ?? '',
       seconds,
       scenarios,
