@@ -258,13 +258,16 @@ function requireState<T extends IssueFields>(p: Problems, fields: T, at: string,
   return problem(p, at, 'state', message);
 }
 
+/** What issue and note hooks start with, read in their order so problems are listed in it. */
+function hookHead(p: Problems, o: Json): { eventType: string | undefined; user: HookUser | undefined; project: HookProject | undefined; attributes: Json | null | undefined } {
+  const eventType = string(p, o, 'event_type', '', OPTIONAL) ?? undefined;
+  return { eventType, user: user(p, o, ''), project: project(p, o, ''), attributes: object(p, o, 'object_attributes', '') };
+}
+
 /** `Issue Hook` and `Confidential Issue Hook`. */
 export function readIssueHook(body: unknown): ReadResult<IssueHook> {
   return readRoot(body, (p, o) => {
-    const eventType = string(p, o, 'event_type', '', OPTIONAL);
-    const u = user(p, o, '');
-    const proj = project(p, o, '');
-    const a = object(p, o, 'object_attributes', '');
+    const { eventType, user: u, project: proj, attributes: a } = hookHead(p, o);
     let attrs: IssueHook['object_attributes'] | undefined;
     if (a) {
       const before = p.list.length;
@@ -277,7 +280,7 @@ export function readIssueHook(body: unknown): ReadResult<IssueHook> {
     const assignee = userRef(p, o, 'assignee', '', OPTIONAL_NULLABLE);
     const changes = issueChanges(p, o, '');
     if (p.list.length > 0 || !u || !proj || !attrs) return undefined;
-    return { event_type: eventType ?? undefined, user: u, project: proj, object_attributes: attrs, labels: labels ?? undefined, assignees: assignees ?? undefined, assignee, changes };
+    return { event_type: eventType, user: u, project: proj, object_attributes: attrs, labels: labels ?? undefined, assignees: assignees ?? undefined, assignee, changes };
   });
 }
 
@@ -295,10 +298,7 @@ export function readNoteTarget(body: unknown): ReadResult<NoteTarget> {
 /** `Note Hook` and `Confidential Note Hook` for a note on an issue. */
 export function readNoteHook(body: unknown): ReadResult<NoteHook> {
   return readRoot(body, (p, o) => {
-    const eventType = string(p, o, 'event_type', '', OPTIONAL);
-    const u = user(p, o, '');
-    const proj = project(p, o, '');
-    const a = object(p, o, 'object_attributes', '');
+    const { eventType, user: u, project: proj, attributes: a } = hookHead(p, o);
     let note: NoteHook['object_attributes'] | undefined;
     if (a) {
       const at = 'object_attributes';
@@ -313,7 +313,7 @@ export function readNoteHook(body: unknown): ReadResult<NoteHook> {
     const before = p.list.length;
     const issue = i ? requireState(p, issueFields(p, i, 'issue', OPTIONAL), 'issue', before) : undefined;
     if (p.list.length > 0 || !u || !proj || !note || !issue) return undefined;
-    return { event_type: eventType ?? undefined, user: u, project: proj, object_attributes: note, issue };
+    return { event_type: eventType, user: u, project: proj, object_attributes: note, issue };
   });
 }
 

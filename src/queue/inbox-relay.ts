@@ -172,9 +172,11 @@ export function startInboxRelay(opts: InboxRelayOptions): InboxRelay {
     async close() {
       closing = true;
       wake?.();
-      // Ends a blocking read at once; a batch being relayed finishes on the other connections.
+      // Ends a blocking read at once; a batch being relayed finishes on the other connections. While
+      // Redis is down that could wait for its return: after 5 s the batch is left to a successor,
+      // which takes it over (nothing is deleted before it is queued).
       opts.blocking.disconnect();
-      await running;
+      await Promise.race([running, new Promise((r) => setTimeout(r, 5_000).unref())]);
     },
   };
 }
