@@ -159,8 +159,10 @@ describe('GitLab answering 5xx, 429 bursts and 2 s latency spikes', () => {
     e2e.sim.resetRequests();
 
     // When the burst starts Trellis is sure to be busy: a reconcile run reads every module and checkpoint.
+    // It is queued as its schedule queues it, so a write GitLab fails is retried as in production (run
+    // in the test's own process, a 502 on an ambiguous POST would end it with an unhandled rejection).
     let reconciling: Promise<void> = Promise.resolve();
-    const weather = badWeather(() => (reconciling = e2e.trellis.dispatcher!.runJob('reconcile:run', {}, log)));
+    const weather = badWeather(() => (reconciling = e2e.trellis.jobs!.add('reconcile:run', {})));
     let burstDone = false;
     void weather.burstOver.then(() => (burstDone = true));
     // Load on both routes while GitLab misbehaves: the deliveries seen so far, again (duplicates for
