@@ -48,7 +48,7 @@ export async function runIntakeBreakdown(): Promise<IntakeBreakdown> {
   const queue = new Queue(EVENTS_QUEUE, { connection: producer, prefix });
   try {
     const text = () => TICK_PAYLOAD.toString('utf8');
-    for (let i = 0; i < 500; i++) parseWebhook('Issue Hook', JSON.parse(text()));
+    for (let i = 0; i < 20_000; i++) parseWebhook('Issue Hook', JSON.parse(text()));
     let start = process.cpuUsage();
     for (let i = 0; i < N; i++) JSON.parse(text());
     const jsonUs = cpuUs(start) / N;

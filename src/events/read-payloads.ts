@@ -9,9 +9,10 @@ import type { Json, Key, Presence, Problems } from './read-fields.js';
  * note's `action`, `assignees`, `labels`, `changes`, a user's `id`. Each problem is one line naming
  * its JSON path; all of a payload's problems are reported at once.
  *
- * These were zod schemas; zod cost the api role about 19 µs of CPU per webhook (a quarter of its time
- * per request, most of it allocation), these about 2. Their problem lines are worded as zod worded
- * them (`required`, `expected number, received string`), which tests pin down.
+ * These were zod schemas; in the api role zod cost about 19 µs of CPU per webhook (a quarter of its
+ * time per request, much of it garbage collection), these readers and the normalisation about 5 (the
+ * `intake` row of `npm run bench`). Their problem lines are worded as zod worded them (`required`,
+ * `expected number, received string`), which tests pin down.
  */
 
 export interface LabelRef {
