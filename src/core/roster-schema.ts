@@ -11,6 +11,11 @@ export const DEFAULT_GEARING = Object.freeze({ sre: 1, delivery: 3, scalability:
 
 /** Why `name` is not an IANA time zone Trellis accepts, or null when it is one. */
 export function timeZoneProblem(name: string): string | null {
+  // Node 24's Intl accepts UTC offsets as time zones (ECMA-402 2024); Node 20's refused them. An
+  // offset knows no daylight saving time, so a roster says where people are, as an IANA name.
+  if (/^[+-]\d{1,2}(?::?\d{2})?$/.test(name.trim())) {
+    return `unknown time zone ${JSON.stringify(name)}: an offset from UTC, not a place (use an IANA name such as Europe/Berlin or UTC)`;
+  }
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;

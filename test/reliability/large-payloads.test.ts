@@ -45,18 +45,20 @@ async function largeDescriptionsStored(): Promise<number[]> {
 }
 
 /**
- * POSTs a body and resolves with the status of the answer, which may come before the body is sent:
- * a server refusing it by its Content-Length may close the connection while the client still writes,
- * which fetch reports as a failure even though the answer arrived.
+ * Declares a body of `length` bytes, sends only its first kilobyte, and resolves with the status of
+ * the answer: a server that refuses the body by its Content-Length answers without reading it. (Sending
+ * it all would race the server closing the connection, which clients report differently by version.)
  */
-function statusOfEarlyAnswer(url: string, body: Buffer): Promise<number> {
+function statusBeforeTheBody(url: string, length: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...gitlabHeaders('Issue Hook'), 'content-length': String(body.length) } }, (res) => {
+    const req = request(url, { method: 'POST', headers: { ...gitlabHeaders('Issue Hook'), 'content-length': String(length) } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
+      req.destroy();
     });
-    req.on('error', (err) => setTimeout(() => reject(err), 1000));
-    req.end(body);
+    req.on('error', (err) => reject(err));
+    req.setTimeout(10_000, () => req.destroy(new Error('no answer before the body was sent')));
+    req.write(Buffer.alloc(1024, 'x'));
   });
 }
 
@@ -86,7 +88,7 @@ describe('payloads as large as GitLab sends, several at once, into an api with a
   }, 120_000);
 
   it('refuses a body over the limit with 413 before reading it', async () => {
-    expect(await statusOfEarlyAnswer(`${api.url}/webhooks/gitlab`, Buffer.alloc(27 * 1024 * 1024, 'x'))).toBe(413);
+    expect(await statusBeforeTheBody(`${api.url}/webhooks/gitlab`, 27 * 1024 * 1024)).toBe(413);
     expect(api.child.exitCode).toBeNull();
   });
 });
