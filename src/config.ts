@@ -40,6 +40,8 @@ export const envSchema = z.object({
   TRELLIS_QUEUE_PREFIX: z.string().default('{trellis}'),
   TRELLIS_BODY_LIMIT_MB: positiveInt(26),
   TRELLIS_INFLIGHT_BODY_MB: positiveInt(32),
+  // -1: unset (a worker process serves no HTTP).
+  TRELLIS_METRICS_PORT: positiveInt(-1),
   TRELLIS_WORKER_CONCURRENCY: positiveInt(8),
   TRELLIS_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   TRELLIS_DEDUPE_TTL_HOURS: positiveInt(72),
@@ -71,6 +73,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Webhook bytes over 1 MB each handled at once; more wait their turn (src/http/body-gate.ts). */
   readonly inflightBodyBytes: number;
+  /** Where a worker-only process serves /metrics, /healthz and /readyz; undefined: it serves no HTTP. */
+  readonly metricsPort: number | undefined;
   readonly workerConcurrency: number;
   readonly shutdownTimeoutMs: number;
   readonly dedupeTtlMs: number;
@@ -117,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     queuePrefix: e.TRELLIS_QUEUE_PREFIX,
     bodyLimitBytes: e.TRELLIS_BODY_LIMIT_MB * 1024 * 1024,
     inflightBodyBytes: e.TRELLIS_INFLIGHT_BODY_MB * 1024 * 1024,
+    metricsPort: e.TRELLIS_METRICS_PORT < 0 ? undefined : e.TRELLIS_METRICS_PORT,
     workerConcurrency: Math.max(1, e.TRELLIS_WORKER_CONCURRENCY),
     shutdownTimeoutMs: e.TRELLIS_SHUTDOWN_TIMEOUT_MS,
     dedupeTtlMs: e.TRELLIS_DEDUPE_TTL_HOURS * 3_600_000,

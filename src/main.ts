@@ -14,7 +14,7 @@ import type { GitLabGateway } from './gitlab/port.js';
 import { createLocalBudget, createRedisBudget } from './gitlab/api-budget.js';
 import { createGitbeakerGateway } from './gitlab/gitbeaker-adapter.js';
 import { adminQueuesPlugin } from './http/admin-queues.js';
-import { buildServer } from './http/build-server.js';
+import { buildOpsServer, buildServer } from './http/build-server.js';
 import { createDashboardData } from './http/dashboard/dashboard-data.js';
 import { dashboardPlugin } from './http/dashboard/dashboard-plugin.js';
 import { parseReconcileStatus, reconcileStatusKey } from './http/dashboard/reconcile-status.js';
@@ -120,12 +120,11 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
       plugins: opsPlugins(config, log, trellis, { ops, queues, inbox, lastReconcile, metrics, now: opts.now }),
     });
     closers.unshift(() => app!.close());
-    if (opts.listen !== false) {
-      await app.listen({ port: config.port, host: config.host });
-      const address = app.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-    }
+    if (opts.listen !== false) url = await listen(app, config.host, config.port);
+  } else if (config.metricsPort !== undefined) {
+    const ops = await buildOpsServer({ logger: log, redisReady: async () => (await producer.ping()) === 'PONG', gitlabReady: gitlabReady(trellis.gitlab!), metrics: metricsPlugin(metrics) });
+    closers.unshift(() => ops.close());
+    if (opts.listen !== false) url = await listen(ops, config.host, config.metricsPort);
   }
   return {
     ...trellis,
@@ -309,6 +308,14 @@ function opsPlugins(
     ttlMs,
   });
   return [metricsPlugin(deps.metrics), dashboardPlugin({ token: config.dashboardToken, data, ttlSeconds: ttlMs / 1000 }), adminQueuesPlugin({ token: config.dashboardToken, queues: deps.queues })];
+}
+
+/** Listens, and says where, in a form a client on this host can use. */
+async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
 }
 
 function gitlabReady(gitlab: GitLabGateway): () => Promise<boolean> {

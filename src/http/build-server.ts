@@ -45,14 +45,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(status).send({ error: message });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const redis = await deps.intake.ping();
-    const gitlab = deps.gitlabReady ? await deps.gitlabReady().catch(() => false) : null;
-    const ok = redis && gitlab !== false;
-    const body = { status: ok ? 'ready' : 'not ready', redis: redis ? 'ok' : 'unreachable', gitlab: gitlab === null ? 'not used by this role' : gitlab ? 'ok' : 'unreachable' };
-    return reply.code(ok ? 200 : 503).send(body);
-  });
+  healthRoutes(app, { redisReady: () => deps.intake.ping(), ...(deps.gitlabReady ? { gitlabReady: deps.gitlabReady } : {}) });
 
   await app.register(webhookRoute, {
     secrets: deps.webhookSecrets,
@@ -62,5 +55,28 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...(deps.onWebhook ? { onOutcome: deps.onWebhook } : {}),
   });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  return app;
+}
+
+/** `GET /healthz` (alive) and `GET /readyz` (200 when Redis, and GitLab where the role uses it, answer; else 503 naming which). */
+export function healthRoutes(app: FastifyInstance, deps: { readonly redisReady: () => Promise<boolean>; readonly gitlabReady?: () => Promise<boolean> }): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const redis = await deps.redisReady().catch(() => false);
+    const gitlab = deps.gitlabReady ? await deps.gitlabReady().catch(() => false) : null;
+    const ok = redis && gitlab !== false;
+    const body = { status: ok ? 'ready' : 'not ready', redis: redis ? 'ok' : 'unreachable', gitlab: gitlab === null ? 'not used by this role' : gitlab ? 'ok' : 'unreachable' };
+    return reply.code(ok ? 200 : 503).send(body);
+  });
+}
+
+/**
+ * The HTTP a worker-only process serves when `TRELLIS_METRICS_PORT` is set: its own /metrics (its
+ * GitLab calls, rate-limit waits, Node process), /healthz and /readyz. No webhooks, no dashboard.
+ */
+export async function buildOpsServer(deps: { readonly logger: FastifyBaseLogger; readonly redisReady: () => Promise<boolean>; readonly gitlabReady: () => Promise<boolean>; readonly metrics: (app: FastifyInstance) => Promise<void> }): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.logger, disableRequestLogging: true, return503OnClosing: true });
+  healthRoutes(app, { redisReady: deps.redisReady, gitlabReady: deps.gitlabReady });
+  await app.register(deps.metrics);
   return app;
 }

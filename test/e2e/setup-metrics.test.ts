@@ -1,10 +1,13 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { createLocalBudget } from '../../src/gitlab/api-budget.js';
 import { reconcileStatusKey } from '../../src/http/dashboard/reconcile-status.js';
 import { createMetrics, routeClass } from '../../src/http/metrics.js';
-import { startE2E } from '../helpers/e2e.js';
+import { startTrellis } from '../../src/main.js';
+import { BOT, PROJECT, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
-import { testRedis } from '../helpers/redis.js';
+import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 
 /** `/metrics` of a whole Trellis on the simulator, after real webhooks and GitLab calls. */
 
@@ -106,5 +109,43 @@ describe('route classes', () => {
     ['user', 'user'],
   ])('%s -> %s', (route, cls) => {
     expect(routeClass(route)).toBe(cls);
+  });
+});
+
+describe('a worker-only process with TRELLIS_METRICS_PORT', () => {
+  it('serves its own /metrics, /healthz and /readyz, and no webhook route', async () => {
+    const prefix = randomPrefix('worker-metrics');
+    const worker = await startTrellis(
+      loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, TRELLIS_QUEUE_PREFIX: prefix, REDIS_URL, HOST: '127.0.0.1', TRELLIS_METRICS_PORT: '0', LOG_LEVEL: 'silent' }),
+      { role: 'worker', log: pino({ level: 'silent' }) },
+    );
+    const redis = testRedis();
+    try {
+      expect(worker.url).toBeDefined();
+      expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${worker.url}/readyz`)).json()).toEqual({ status: 'ready', redis: 'ok', gitlab: 'ok' });
+      const text = await (await fetch(`${worker.url}/metrics`)).text();
+      // At start it asked GitLab who it is and read the roster: its own calls, not the api's.
+      expect(text.split('\n').some((l) => l.startsWith('trellis_gitlab_requests_total{') && l.includes('status="200"'))).toBe(true);
+      expect(text).toContain('trellis_process_resident_memory_bytes');
+      expect((await fetch(`${worker.url}/webhooks/gitlab`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(404);
+    } finally {
+      await worker.close();
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+
+  it('serves no HTTP without it', async () => {
+    const prefix = randomPrefix('worker-quiet');
+    const worker = await startTrellis(
+      loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, TRELLIS_QUEUE_PREFIX: prefix, REDIS_URL, HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+      { role: 'worker', log: pino({ level: 'silent' }) },
+    );
+    const redis = testRedis();
+    expect(worker.url).toBeUndefined();
+    await worker.close();
+    await deletePrefix(redis, prefix);
+    await redis.quit();
   });
 });

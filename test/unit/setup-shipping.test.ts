@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { productionNodeFlags } from '../../bench/lib/proc.js';
+import { envSchema } from '../../src/config.js';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 
@@ -35,6 +36,11 @@ describe('docker-compose.yml', () => {
     expect(worker?.command).toEqual(['serve', '--role', 'worker']);
     expect(worker?.deploy?.replicas).toBe(2);
     expect(api?.deploy?.replicas ?? 1).toBe(1);
+  });
+
+  it('has each worker serve its own /metrics on an unpublished port, with the same environment as the api', () => {
+    expect(worker?.environment).toMatchObject({ ...api?.environment, TRELLIS_METRICS_PORT: '9464' });
+    expect(worker?.ports).toBeUndefined();
   });
 
   it('keeps Redis persistent and never evicting queued jobs', () => {
@@ -107,5 +113,15 @@ describe('the heap Trellis runs with', () => {
     expect(flag).toBeDefined();
     expect(read('Dockerfile')).toContain(`ENV NODE_OPTIONS=${flag}`);
     expect(productionNodeFlags()).toEqual([flag]);
+  });
+});
+
+describe('the configuration, as documented', () => {
+  it('names every environment variable Trellis reads in the README and in .env.example', () => {
+    const readme = read('README.md');
+    const example = read('.env.example');
+    const keys = Object.keys(envSchema.shape).filter((k) => k !== 'NODE_ENV');
+    expect(keys.filter((k) => !readme.includes(`\`${k}\``))).toEqual([]);
+    expect(keys.filter((k) => !example.includes(k))).toEqual([]);
   });
 });
