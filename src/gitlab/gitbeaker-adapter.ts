@@ -4,7 +4,7 @@ import type { Log } from '../core/log.js';
 import type { ApiBudget } from './api-budget.js';
 import { createHttpRequesterFn, type GitLabCallObserver, type HttpRequester } from './gitlab-http.js';
 import { allPages, createIssueParams, editIssueParams, hookParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
-import { parseList, toAccessLevel, toHook, toHookEvent, toIssue, toLabel, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
+import { parseList, toAccessLevel, toHook, toHookEvent, toIssue, toLabel, toLabelEvent, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
 import type { GitLabGateway, Issue, IssueQuery, Project, User } from './port.js';
 import { defaultRetryPolicy } from './retry.js';
 
@@ -193,6 +193,15 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
 
     async updateNote(iid, noteId, body) {
       return toNote(await api.IssueNotes.edit(await pid(), iid, noteId, { body }));
+    },
+
+    async listLabelEvents(iid) {
+      const projectId = await pid();
+      const items = await allPages(async (page) => {
+        const res = await raw.get<unknown>(`projects/${projectId}/issues/${iid}/resource_label_events`, { searchParams: { page, perPage: PER_PAGE } });
+        return { data: res.body, paginationInfo: { next: Number(res.headers['x-next-page']) || null, totalPages: Number(res.headers['x-total-pages']) || null } };
+      });
+      return items.map(toLabelEvent);
     },
 
     async listLinks(iid) {

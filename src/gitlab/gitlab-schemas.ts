@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PermanentError } from '../core/errors.js';
-import type { Hook, HookEvent, Issue, Label, Note, Project, RepoFile, User } from './port.js';
+import type { Hook, HookEvent, Issue, Label, LabelEvent, Note, Project, RepoFile, User } from './port.js';
 
 /*
  * GitLab's JSON at the boundary: each schema declares only the fields Trellis uses, so extra or
@@ -57,6 +57,13 @@ const hookEventJson = z.object({
   response_status: z.union([z.number(), z.string()]).nullish(),
   trigger: z.string().nullish(),
   created_at: z.string().nullish(),
+});
+
+const labelEventJson = z.object({
+  action: z.enum(['add', 'remove']),
+  label: z.object({ name: z.string() }).nullish(),
+  user: z.object({ username: z.string() }).nullish(),
+  created_at: z.string(),
 });
 
 const projectJson = z.object({
@@ -152,6 +159,12 @@ export function toHook(body: unknown): Hook {
 export function toHookEvent(body: unknown): HookEvent {
   const e = parse(hookEventJson, body, 'hook event');
   return { id: e.id, status: e.response_status ?? 'unknown', trigger: e.trigger ?? '', createdAt: e.created_at ?? '' };
+}
+
+/** A resource label event as a port `LabelEvent`. */
+export function toLabelEvent(body: unknown): LabelEvent {
+  const e = parse(labelEventJson, body, 'label event');
+  return { action: e.action, label: e.label?.name ?? '', user: e.user?.username ?? '', createdAt: e.created_at };
 }
 
 /** The project plus the access level GitLab reports for the token's user, when it does. */

@@ -7,6 +7,7 @@ import {
   findIssue,
   findProject,
   knownUsers,
+  labelEventsOf,
   matches,
   newCommitId,
   newId,
@@ -117,7 +118,7 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
       updatedAt: at,
       closedAt: seed.state === 'closed' ? at : null,
     };
-    record.issues.set(iid, { issue, notes: [], links: [] });
+    record.issues.set(iid, { issue, notes: [], links: [], labelEvents: labelEventsOf([], issue.labels, world.bot, at) });
     return issue;
   }
 
@@ -185,6 +186,7 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
           updatedAt: at,
           closedAt: state === old.state ? old.closedAt : state === 'closed' ? at : null,
         };
+        entry.labelEvents.push(...labelEventsOf(old.labels, entry.issue.labels, world.bot, at));
         return entry.issue;
       }),
 
@@ -201,6 +203,7 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
         return note;
       }),
 
+    listLabelEvents: (iid) => call('listLabelEvents', iid, () => [...findIssue(rec(), iid).labelEvents]),
     listLinks: (iid) => call('listLinks', iid, () => [...findIssue(rec(), iid).links]),
     linkIssues: (iid, target) =>
       call('linkIssues', iid, () => {

@@ -1,5 +1,5 @@
 import { PermanentError } from '../core/errors.js';
-import type { Hook, HookEvent, Issue, IssueQuery, Label, Note, Project, User } from './port.js';
+import type { Hook, HookEvent, Issue, IssueQuery, Label, LabelEvent, Note, Project, User } from './port.js';
 
 /*
  * The state behind the in-memory gateway: a tiny GitLab with the observable rules the contract
@@ -12,6 +12,15 @@ export interface IssueRecord {
   issue: Issue;
   notes: Note[];
   links: Array<{ projectId: number; iid: number }>;
+  labelEvents: LabelEvent[];
+}
+
+/** The label events of a change from `before` to `after`, by `user` at `at`. */
+export function labelEventsOf(before: readonly string[], after: readonly string[], user: string, at: string): LabelEvent[] {
+  return [
+    ...before.filter((l) => !after.includes(l)).map((label) => ({ action: 'remove' as const, label, user, createdAt: at })),
+    ...after.filter((l) => !before.includes(l)).map((label) => ({ action: 'add' as const, label, user, createdAt: at })),
+  ];
 }
 
 export interface ProjectRecord {

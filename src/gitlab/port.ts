@@ -125,6 +125,15 @@ export interface HookSettings {
   readonly enableSslVerification: boolean;
 }
 
+/** Who added or removed a label of an issue, and when (GitLab's resource label events). */
+export interface LabelEvent {
+  readonly action: 'add' | 'remove';
+  /** The label's name; '' when the label was deleted since. */
+  readonly label: string;
+  readonly user: string;
+  readonly createdAt: string;
+}
+
 export interface HookEvent {
   readonly id: number;
   readonly status: number | string;
@@ -168,6 +177,9 @@ export interface GitLabGateway {
   listNotes(iid: number): Promise<Note[]>;
   createNote(iid: number, body: string): Promise<Note>;
   updateNote(iid: number, noteId: number, body: string): Promise<Note>;
+
+  /** Every label added to or removed from an issue, oldest first: the only record of who moved a card. */
+  listLabelEvents(iid: number): Promise<LabelEvent[]>;
 
   /** Issues linked to this one, in this or another project. */
   listLinks(iid: number): Promise<Array<{ projectId: number; iid: number }>>;

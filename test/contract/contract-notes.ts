@@ -28,6 +28,16 @@ export function notesAndLinksContract(ctx: ContractContext): void {
     await expect(ctx.gw().createNote(424_242, 'hello')).rejects.toMatchObject({ code: 'gitlab_not_found' });
   });
 
+  it('lists who added and removed which label, oldest first (one scope label replacing another is both)', async () => {
+    const issue = await ctx.gw().createIssue(draft({ labels: ['training-module', 'sre-i::in-progress'] }));
+    await ctx.gw().updateIssue(issue.iid, { addLabels: ['sre-i::review'] });
+    const events = await ctx.gw().listLabelEvents(issue.iid);
+    const seen = events.map((e) => `${e.action} ${e.label} by ${e.user}`);
+    expect(seen.slice(0, 2).sort()).toEqual(['add sre-i::in-progress by trellis-bot', 'add training-module by trellis-bot']);
+    expect(seen.slice(2).sort()).toEqual(['add sre-i::review by trellis-bot', 'remove sre-i::in-progress by trellis-bot']);
+    expect(events.every((e) => !Number.isNaN(Date.parse(e.createdAt)))).toBe(true);
+  });
+
   it('links issues both ways, across projects, and linking again changes nothing', async () => {
     const request = await ctx.gw().createIssue(draft({ title: 'Internship request: @alice' }));
     const task = await ctx.gw().createIssue(draft({ title: 'Internship task: pair on an OKR' }));

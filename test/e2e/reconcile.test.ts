@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
-import { command, modulesOf, stateOf, statusNote, theModule, tick, ticking } from './training-helpers.js';
+import { command, moveCard, modulesOf, replies, stateOf, statusNote, theModule, tick, tickAll, ticking } from './training-helpers.js';
 
 let e2e: E2E;
 const log = pino({ level: 'silent' });
@@ -58,6 +58,44 @@ describe('reconcile: nothing lost when webhooks are', () => {
     expect(await lastDrift()).toBe(0);
     const writes = e2e.sim.requests().byClass.write;
     expect(writes).toBe(0);
+  });
+
+  it('judges a board move to complete whose webhook was lost from GitLab\'s label events: the manager\'s signs off, a teammate\'s is put back', async () => {
+    const step = ticking(e2e, '2026-05-04T10:00:00.000Z');
+    for (const learner of ['alice', 'sam']) {
+      step();
+      await command(e2e, learner, 'start sre-i');
+      step();
+      const module = await theModule(e2e, learner, 'sre-i');
+      await e2e.as(learner).editIssue(module.iid, { description: tickAll(module.description ?? '') });
+      await e2e.settle();
+    }
+    const [alice, sam] = [await theModule(e2e, 'alice', 'sre-i'), await theModule(e2e, 'sam', 'sre-i')];
+    expect([stateOf(alice, 'sre-i'), stateOf(sam, 'sre-i')]).toEqual(['sre-i::review', 'sre-i::review']);
+
+    e2e.sim.setFaults({ webhook_drop_ratio: 1 });
+    step();
+    await moveCard(e2e, 'carol', alice, 'sre-i', 'complete');
+    await moveCard(e2e, 'bob', sam, 'sre-i', 'complete');
+    await e2e.settle();
+    e2e.sim.setFaults({ webhook_drop_ratio: 0 });
+    // Nothing reached Trellis: both cards sit in complete, open.
+    expect((await e2e.as('root').issue(alice.iid)).state).toBe('opened');
+
+    step();
+    await reconcile();
+    const signed = await e2e.as('root').issue(alice.iid);
+    expect([signed.state, stateOf(signed, 'sre-i')]).toEqual(['closed', 'sre-i::complete']);
+    expect(await statusNote(e2e, alice.iid)).toContain("**Signed off** by Carol Chen (carol)");
+    expect(await theModule(e2e, 'alice', 'sre-ii')).toBeDefined();
+    const refused = await e2e.as('root').issue(sam.iid);
+    expect([refused.state, stateOf(refused, 'sre-i')]).toEqual(['opened', 'sre-i::review']);
+    expect((await replies(e2e, sam.iid)).at(-1)).toContain("bob moved this module to `sre-i::complete`, but only carol, sam's manager, can sign off");
+
+    // A second run finds the sign-off standing and the refusal answered: it writes nothing.
+    e2e.sim.resetRequests();
+    await reconcile();
+    expect(e2e.sim.requests().byClass.write).toBe(0);
   });
 
   it('closes a second copy of a record Trellis made, keeping the first', async () => {

@@ -11,7 +11,7 @@ import type { ModuleTemplates } from './plan-create-module.js';
 import { planModuleEvent } from './plan-module-event.js';
 import type { ModuleContext, ModuleEventInput } from './plan-module-event.js';
 import { parseSignOff } from './module-status.js';
-import { identifyModule, statusMarker, summariseModules, TRAINING_LABEL } from './training-module.js';
+import { identifyModule, stateLabel, statusMarker, summariseModules, TRAINING_LABEL } from './training-module.js';
 import type { ModuleIdentity, ModuleSummary } from './training-module.js';
 
 /**
@@ -81,11 +81,28 @@ async function syncModule(payload: Issue, event: Pick<ModuleEventInput, 'action'
     learner = plan.learner;
   }
   if (learner === null) return;
-  const input: ModuleEventInput = { kind: id.kind, learner, issue, ...event, roster, bot: bot.username, extra: null };
-  let plan = planModuleEvent(input);
-  if (plan.kind === 'need-context') plan = planModuleEvent({ ...input, extra: await moduleContext(id, issue, roster, ctx) });
-  if (plan.kind === 'need-context') throw new Error('training plan asked for its context twice');
+  const planFor = async (e: Pick<ModuleEventInput, 'action' | 'actor' | 'changes'>) => {
+    const input: ModuleEventInput = { kind: id.kind, learner, issue, ...e, roster, bot: bot.username, extra: null };
+    const first = planModuleEvent(input);
+    const plan = first.kind === 'need-context' ? planModuleEvent({ ...input, extra: await moduleContext(id, issue, roster, ctx) }) : first;
+    if (plan.kind === 'need-context') throw new Error('training plan asked for its context twice');
+    return plan;
+  };
+  let plan = await planFor(event);
+  if (plan.decision === 'awaiting-label-event') {
+    // Someone moved the card to complete and that event has not come (lost, or still on its way):
+    // GitLab's label events say who did, and the move is judged as its own event would have been.
+    const complete = stateLabel(id.kind, 'complete');
+    const movedBy = await whoAdded(ctx, issue.iid, complete);
+    if (movedBy) plan = await planFor({ action: 'update', actor: movedBy, changes: { labels: { previous: issue.labels.filter((l) => l !== complete), current: issue.labels } } });
+  }
   await apply(ctx, [...adoption, ...plan.actions], issue, `module ${plan.decision}`);
+}
+
+/** Who last added `label` to the issue, when it was not removed since (null otherwise). */
+async function whoAdded(ctx: WorkflowContext, iid: number, label: string): Promise<string | null> {
+  const last = (await ctx.gitlab.listLabelEvents(iid)).filter((e) => e.label === label).at(-1);
+  return last?.action === 'add' && last.user !== '' ? last.user : null;
 }
 
 async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
