@@ -1,6 +1,6 @@
 import type { IssueChanges } from './types.js';
 import { issueState, stateFromId } from './gitlab-values.js';
-import type { IssueHookChanges } from './read-payloads.js';
+import type { IssueHookChanges } from './payload-types.js';
 
 type Pair<T> = { readonly previous?: T | null | undefined; readonly current?: T | null | undefined };
 

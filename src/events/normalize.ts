@@ -4,7 +4,7 @@ import { OBJECT_KIND, kindForHeader, type HookKind } from './event-header.js';
 import { issueState } from './gitlab-values.js';
 import { issueChanges } from './issue-changes.js';
 import { readIssueHook, readNoteHook, readNoteTarget, readPushHook } from './read-payloads.js';
-import type { IssueFields, IssueHook, NoteHook, PushHook } from './read-payloads.js';
+import type { IssueFields, IssueHook, NoteHook, PushHook } from './payload-types.js';
 
 export { HANDLED_EVENTS, eventHeaderFor } from './event-header.js';
 
