@@ -7,9 +7,9 @@ import type { WebhookOutcome } from './webhook-route.js';
 
 /**
  * Prometheus metrics of one Trellis process, on a registry of its own (tests build several apps in
- * one process; prom-client's global registry would mix them or refuse the second). Served by the api
- * role at `/metrics`. Queue depths and the last reconcile are read from Redis at scrape time, so they
- * cover worker-only processes too, which serve no HTTP.
+ * one process; prom-client's global registry would mix them or refuse the second). Served at
+ * `/metrics` by the api role, and by a worker-only process on `TRELLIS_METRICS_PORT`. Queue depths,
+ * the inbox and the last reconcile are read from Redis at scrape time, so every process shows them.
  */
 export interface TrellisMetrics {
   readonly registry: Registry;
