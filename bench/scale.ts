@@ -4,6 +4,7 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { inboxBacklog, inboxKeys } from '../src/queue/event-intake.js';
+import { keysStartingWith } from '../src/redis/clear-prefix.js';
 import { EVENTS_QUEUE } from '../src/queue/queue-names.js';
 import { machineBusy, machineCpu, ROOT } from './lib/proc.js';
 import type { Child, Runner } from './lib/proc.js';
@@ -185,7 +186,7 @@ async function sampleStoredBytes(redis: Redis, prefix: string): Promise<number> 
   const entries = await redis.xlen(keys.stream);
   if (entries === 0) return 0;
   const stream = Number(await redis.call('MEMORY', 'USAGE', keys.stream, 'SAMPLES', '0'));
-  const [, seen] = await redis.scan('0', 'MATCH', `${keys.seen.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 2000);
+  const [, seen] = await redis.scan('0', 'MATCH', keysStartingWith(keys.seen), 'COUNT', 2000);
   let total = 0;
   for (const key of seen.slice(0, 200)) total += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
   return round(stream / entries + (seen.length > 0 ? total / Math.min(200, seen.length) : 0), 0);

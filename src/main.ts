@@ -122,7 +122,7 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
     closers.unshift(() => app!.close());
     if (opts.listen !== false) url = await listen(app, config.host, config.port);
   } else if (config.metricsPort !== undefined) {
-    const ops = await buildOpsServer({ logger: log, redisReady: async () => (await producer.ping()) === 'PONG', gitlabReady: gitlabReady(trellis.gitlab!), metrics: metricsPlugin(metrics) });
+    const ops = await buildOpsServer({ logger: log, redisReady: () => intake.ping(), gitlabReady: gitlabReady(trellis.gitlab!), metrics: metricsPlugin(metrics) });
     closers.unshift(() => ops.close());
     if (opts.listen !== false) url = await listen(ops, config.host, config.metricsPort);
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { clearPrefix } from '../../src/redis/clear-prefix.js';
 
 /** The bench's Redis: the same one the tests use. Only loopback addresses. */
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -16,14 +17,7 @@ export function benchRedis(): Redis {
 
 /** Deletes every key under `prefix` (never FLUSHALL: other engineers share this Redis). */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]]/g, '\\$&')}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
+  return await clearPrefix(redis, prefix);
 }
 
 /** `used_memory` from INFO memory, in bytes. */

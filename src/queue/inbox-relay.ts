@@ -92,8 +92,9 @@ export function startInboxRelay(opts: InboxRelayOptions): InboxRelay {
       try {
         jobs.push({ name: f.n ?? 'event', data: JSON.parse(f.d ?? '') as EventJobData, opts: { ...EVENT_JOB_OPTIONS, jobId: f.j ?? id } });
       } catch (err) {
-        // Only Trellis writes the inbox; an unreadable entry means tampering. Logged whole, not retried forever.
-        opts.log.error({ err, entry: id, fields: fields.join(' ').slice(0, 2000) }, 'unreadable inbox entry dropped');
+        // Only Trellis writes the inbox; an unreadable entry means tampering. Not retried forever, and not
+        // logged whole: events carry confidential career text, which stays out of logs.
+        opts.log.error({ err, entry: id, bytes: fields.join('').length }, 'unreadable inbox entry dropped');
       }
     }
     if (jobs.length > 0) await opts.queue.addBulk(jobs);

@@ -1,8 +1,13 @@
 import type { Redis } from 'ioredis';
 
+/** A SCAN/KEYS pattern for every key that starts with `prefix` (its glob characters taken literally). */
+export function keysStartingWith(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}
+
 /** Deletes every key under `prefix` (SCAN, never KEYS or FLUSHALL): other data in the Redis stays. */
 export async function clearPrefix(redis: Redis, prefix: string): Promise<number> {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  const pattern = keysStartingWith(prefix);
   let cursor = '0';
   let deleted = 0;
   do {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/core/log.js';
 import { parseWebhook } from '../../src/events/normalize.js';
-import { BOT, startE2E } from '../helpers/e2e.js';
+import { BOT, deliveriesAbout, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
 import { requestText } from '../unit/internship-fixtures.js';
 import { openAccessProject, openRequest, replies, setState, stateOf, statusNote, tasksOf, theTask } from './internship-helpers.js';
@@ -96,21 +96,6 @@ describe('duplicate and out-of-order deliveries', () => {
 });
 
 describe('every delivery processed again, in any order', () => {
-  async function deliveriesAbout(iids: readonly number[]): Promise<Array<{ header: string; body: Record<string, unknown> }>> {
-    const root = e2e.as('root');
-    const [hook] = await root.api<Array<{ id: number }>>('GET', `/projects/${e2e.projectId}/hooks`);
-    const out: Array<{ header: string; body: Record<string, unknown> }> = [];
-    for (let page = 1; ; page++) {
-      const logs = await root.api<Array<{ request_headers: Record<string, string>; request_data: Record<string, unknown> }>>('GET', `/projects/${e2e.projectId}/hooks/${hook!.id}/events?per_page=100&page=${page}`);
-      for (const { request_headers: headers, request_data: data } of logs) {
-        const iid = (data.object_attributes as { iid?: number } | undefined)?.iid;
-        const noteOn = (data.issue as { iid?: number } | undefined)?.iid;
-        if (iids.includes((data.object_kind === 'note' ? noteOn : iid) ?? -1)) out.push({ header: headers['X-Gitlab-Event'] ?? '', body: data });
-      }
-      if (logs.length < 100) return out;
-    }
-  }
-
   it('replaying a whole internship in random order creates nothing and changes nothing', async () => {
     const step = ticking(e2e, '2026-04-10T09:00:00.000Z');
     step();
@@ -124,7 +109,7 @@ describe('every delivery processed again, in any order', () => {
     const iids = [request.iid, ...tasks.map((t) => t.iid)];
     const snapshot = () => Promise.all(iids.map(async (iid) => ({ issue: await e2e.as('root').issue(iid), notes: await e2e.as('root').notes(iid) })));
     const before = await snapshot();
-    const deliveries = await deliveriesAbout(iids);
+    const deliveries = await deliveriesAbout(e2e, iids);
     expect(deliveries.length).toBeGreaterThanOrEqual(3);
     e2e.sim.resetRequests();
     for (const { header, body } of deliveries.sort(() => Math.random() - 0.5)) {

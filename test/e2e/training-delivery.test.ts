@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/core/log.js';
 import { parseWebhook } from '../../src/events/normalize.js';
-import { BOT, startE2E } from '../helpers/e2e.js';
+import { BOT, deliveriesAbout, startE2E } from '../helpers/e2e.js';
 import type { ApiIssue, E2E } from '../helpers/e2e.js';
 import { botNotes, command, modulesOf, moveCard, replies, stateOf, statusNote, theModule, tick, tickAll, ticking } from './training-helpers.js';
 
@@ -95,25 +95,6 @@ describe('duplicate and out-of-order deliveries', () => {
 });
 
 describe('every delivery processed again, in any order', () => {
-  /** The webhooks GitLab delivered about these issues, as `trellis replay` would read them from the hook log. */
-  async function deliveriesAbout(iids: readonly number[]): Promise<Array<{ header: string; body: Record<string, unknown> }>> {
-    const root = e2e.as('root');
-    const [hook] = await root.api<Array<{ id: number }>>('GET', `/projects/${e2e.projectId}/hooks`);
-    const out: Array<{ header: string; body: Record<string, unknown> }> = [];
-    for (let page = 1; ; page++) {
-      const logs = await root.api<Array<{ request_headers: Record<string, string>; request_data: Record<string, unknown> }>>('GET', `/projects/${e2e.projectId}/hooks/${hook!.id}/events?per_page=100&page=${page}`);
-      for (const log of logs) {
-        const data = log.request_data;
-        const about = (data.object_attributes as { iid?: number } | undefined)?.iid ?? (data.issue as { iid?: number } | undefined)?.iid;
-        const header = log.request_headers['X-Gitlab-Event'] ?? '';
-        if (data.object_kind === 'note') {
-          if (iids.includes((data.issue as { iid: number }).iid)) out.push({ header, body: data });
-        } else if (about !== undefined && iids.includes(about)) out.push({ header, body: data });
-      }
-      if (logs.length < 100) return out;
-    }
-  }
-
   function shuffled<T>(items: readonly T[]): T[] {
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
@@ -146,7 +127,7 @@ describe('every delivery processed again, in any order', () => {
     const iids = [asked, module.iid, next.iid];
     const before = await Promise.all(iids.map(async (iid) => ({ issue: await e2e.as('root').issue(iid), notes: await e2e.as('root').notes(iid) })));
 
-    const deliveries = await deliveriesAbout(iids);
+    const deliveries = await deliveriesAbout(e2e, iids);
     expect(deliveries.length).toBeGreaterThanOrEqual(8);
     e2e.sim.resetRequests();
     for (const { header, body } of shuffled(deliveries)) {

@@ -158,6 +158,21 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   };
 }
 
+/** The webhooks GitLab delivered about these issues (issue hooks, and note hooks on them), read from the hook's log as `trellis replay` would. */
+export async function deliveriesAbout(e2e: E2E, iids: readonly number[]): Promise<Array<{ header: string; body: Record<string, unknown> }>> {
+  const root = e2e.as('root');
+  const [hook] = await root.api<Array<{ id: number }>>('GET', `/projects/${e2e.projectId}/hooks`);
+  const out: Array<{ header: string; body: Record<string, unknown> }> = [];
+  for (let page = 1; ; page++) {
+    const logs = await root.api<Array<{ request_headers: Record<string, string>; request_data: Record<string, unknown> }>>('GET', `/projects/${e2e.projectId}/hooks/${hook!.id}/events?per_page=100&page=${page}`);
+    for (const { request_headers: headers, request_data: data } of logs) {
+      const about = data.object_kind === 'note' ? (data.issue as { iid?: number } | undefined)?.iid : (data.object_attributes as { iid?: number } | undefined)?.iid;
+      if (about !== undefined && iids.includes(about)) out.push({ header: headers['X-Gitlab-Event'] ?? '', body: data });
+    }
+    if (logs.length < 100) return out;
+  }
+}
+
 /**
  * Seeds the bot and `usernames` (each with token `tok-<name>`), the `infra` group, the records project
  * holding `roster` (the bot Maintainer, people Developers) and `infra/access-requests`.

@@ -12,9 +12,9 @@ import type { JobQueue } from '../../src/queue/job-queue.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
+import type { ApiIssue } from '../helpers/e2e.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 import { allIssues, allNotes, asUser, BOT, countByTitle, figure, jobsInFlight, PROJECT, rest, rosterPeople, SECRET, seedRecords, sleep, until } from './reliability-helpers.js';
-import type { RestIssue } from './reliability-helpers.js';
 import { expireDeadLocks, recoverStalled, startWorkerProcess } from './worker-process.js';
 import type { WorkerProcess } from './worker-process.js';
 
@@ -170,7 +170,7 @@ describe('a worker killed with SIGKILL in the middle of sign-offs', () => {
       return (await jobsInFlight(redis, signPrefix)) === 0;
     }, 120_000, 100);
   };
-  const moduleOf = async (learner: string, kind = 'SRE I'): Promise<RestIssue[]> =>
+  const moduleOf = async (learner: string, kind = 'SRE I'): Promise<ApiIssue[]> =>
     (await allIssues(s, project, 'training-module')).filter((i) => i.title === `${kind} training: @${learner}`);
 
   it('leaves every interrupted sign-off complete: module closed and signed off, one SRE II, linked', async () => {

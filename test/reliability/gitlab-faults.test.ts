@@ -9,7 +9,6 @@ import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/red
 import { tickAreas } from '../e2e/checkpoint-helpers.js';
 import { command, tick, tickAll } from '../e2e/training-helpers.js';
 import { allIssues, allNotes, deliver, figure, gitlabRequestsOf, pool, restAll, SECRET, sleep, webhookOutcomes } from './reliability-helpers.js';
-import type { RestIssue } from './reliability-helpers.js';
 
 const ERROR_RATIO = 0.1;
 const SPIKE_MS = 2000;
@@ -74,7 +73,7 @@ async function issueByTitle(title: string): Promise<ApiIssue> {
 }
 
 /** What is wrong with one record now: its state label against its description, and its status notes. */
-async function recordProblems(issue: RestIssue): Promise<string[]> {
+async function recordProblems(issue: ApiIssue): Promise<string[]> {
   const status = (await allNotes(e2e.sim, e2e.projectId, issue.iid)).filter((n) => n.author.username === BOT && n.body.includes('<!-- trellis:status:'));
   const description = issue.description ?? '';
   const kind = /^SRE II/.test(issue.title) ? 'sre-ii' : /^SRE I /.test(issue.title) ? 'sre-i' : /checkpoint/.test(issue.title) ? 'checkpoint' : 'conversation';

@@ -1,5 +1,5 @@
 import { BOT } from './reliability-helpers.js';
-import type { RestIssue, RestNote } from './reliability-helpers.js';
+import type { ApiIssue, ApiNote } from '../helpers/e2e.js';
 
 /**
  * The injection test's corpus and its checks over what Trellis wrote: each check returns what it
@@ -45,7 +45,7 @@ export const TAGS = [
 /** Everything Trellis wrote (its notes and the descriptions of issues it opened), and every issue with its system notes. */
 export interface Written {
   readonly texts: Array<{ where: string; text: string }>;
-  readonly issues: Array<{ project: number; issue: RestIssue; notes: RestNote[] }>;
+  readonly issues: Array<{ project: number; issue: ApiIssue; notes: ApiNote[] }>;
 }
 
 /** `@name` as GitLab reads a user or group reference: `@` after a non-word character, then a name character. */

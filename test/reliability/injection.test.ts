@@ -1,14 +1,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT, startE2E } from '../helpers/e2e.js';
-import type { E2E } from '../helpers/e2e.js';
+import type { ApiIssue, E2E } from '../helpers/e2e.js';
 import { tickAreas, withSummary } from '../e2e/checkpoint-helpers.js';
 import { accessProjectId, openAccessProject, openRequest } from '../e2e/internship-helpers.js';
 import { command, moveCard, theModule, ticking } from '../e2e/training-helpers.js';
 import { commandsRun, handlebarsRendered, linesLost, liveMarkup, TAGS, tricks, unintendedMentions } from './injection-checks.js';
 import type { Written } from './injection-checks.js';
 import { allIssues, allNotes, figure, restAll } from './reliability-helpers.js';
-import type { RestIssue } from './reliability-helpers.js';
 
 /**
  * Text people write, and Trellis copies into what it writes, carrying quick actions, mentions, HTML,
@@ -72,7 +71,7 @@ async function runJob(name: string, data: Record<string, unknown> = {}): Promise
   await e2e.settle(60_000);
 }
 
-async function byTitle(title: string): Promise<RestIssue> {
+async function byTitle(title: string): Promise<ApiIssue> {
   const found = (await allIssues(e2e.sim, e2e.projectId)).filter((i) => i.title === title);
   expect(found, title).toHaveLength(1);
   return found[0]!;
@@ -94,7 +93,7 @@ async function written(): Promise<Written> {
   const texts: Written['texts'] = [];
   const issues: Written['issues'] = [];
   for (const project of [e2e.projectId, await accessProjectId(e2e)]) {
-    for (const issue of await restAll<RestIssue & { author: { username: string } }>(e2e.sim, `/projects/${project}/issues?state=all`)) {
+    for (const issue of await restAll<ApiIssue & { author: { username: string } }>(e2e.sim, `/projects/${project}/issues?state=all`)) {
       const notes = await allNotes(e2e.sim, project, issue.iid);
       issues.push({ project, issue, notes });
       // A description belongs to people once created: only one nobody else edited is still Trellis's text.

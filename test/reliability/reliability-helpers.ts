@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { inboxBacklog } from '../../src/queue/event-intake.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
 import type { RunningSim } from '../../src/sim/index.js';
+import type { ApiIssue, ApiNote } from '../helpers/e2e.js';
 
 /**
  * What every reliability test shares: the figure line it prints, a seeded random source, GitLab's
@@ -104,25 +105,6 @@ export async function metricSum(app: FastifyInstance, name: string): Promise<num
 
 export { seedRecords } from '../helpers/e2e.js';
 
-/** An issue as the REST API shows it (the fields these tests read). */
-export interface RestIssue {
-  iid: number;
-  title: string;
-  description: string | null;
-  state: 'opened' | 'closed';
-  labels: string[];
-  assignees: Array<{ username: string }>;
-  confidential: boolean;
-  due_date: string | null;
-}
-
-export interface RestNote {
-  id: number;
-  body: string;
-  author: { username: string };
-  system: boolean;
-}
-
 /** GET on the simulator's REST API as root (or a token given), every page when `all`. */
 export async function rest<T>(sim: RunningSim, path: string, token = sim.rootToken): Promise<T> {
   const res = await fetch(`${sim.url}/api/v4${path}`, { headers: { 'private-token': token } });
@@ -142,17 +124,17 @@ export async function restAll<T>(sim: RunningSim, path: string): Promise<T[]> {
 }
 
 /** Every issue of the records project (any state), optionally filtered by labels. */
-export async function allIssues(sim: RunningSim, projectId: number, labels?: string): Promise<RestIssue[]> {
-  return restAll<RestIssue>(sim, `/projects/${projectId}/issues?state=all${labels ? `&labels=${encodeURIComponent(labels)}` : ''}`);
+export async function allIssues(sim: RunningSim, projectId: number, labels?: string): Promise<ApiIssue[]> {
+  return restAll<ApiIssue>(sim, `/projects/${projectId}/issues?state=all${labels ? `&labels=${encodeURIComponent(labels)}` : ''}`);
 }
 
 /** Every note of an issue, oldest first, system notes included. */
-export async function allNotes(sim: RunningSim, projectId: number, iid: number): Promise<RestNote[]> {
-  return restAll<RestNote>(sim, `/projects/${projectId}/issues/${iid}/notes?sort=asc`);
+export async function allNotes(sim: RunningSim, projectId: number, iid: number): Promise<ApiNote[]> {
+  return restAll<ApiNote>(sim, `/projects/${projectId}/issues/${iid}/notes?sort=asc`);
 }
 
 /** How many of each title there are: the copies of a record beyond the first are duplicates. */
-export function countByTitle(issues: readonly RestIssue[]): Map<string, number> {
+export function countByTitle(issues: readonly ApiIssue[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const i of issues) out.set(i.title, (out.get(i.title) ?? 0) + 1);
   return out;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { keysStartingWith } from '../../src/redis/clear-prefix.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { until } from './reliability-helpers.js';
 
@@ -74,7 +75,7 @@ export async function expireDeadLocks(redis: Redis, prefix: string, queueName: s
   for (const id of await redis.lrange(`${prefix}:${queueName}:active`, 0, -1)) expired += await redis.pexpire(`${prefix}:${queueName}:${id}:lock`, 1);
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]]/g, '\\$&')}:lock:*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', keysStartingWith(`${prefix}:lock:`), 'COUNT', 1000);
     cursor = next;
     for (const key of keys) expired += await redis.pexpire(key, 1);
   } while (cursor !== '0');
