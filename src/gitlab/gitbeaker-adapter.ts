@@ -3,9 +3,10 @@ import { AppError, PermanentError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import type { ApiBudget } from './api-budget.js';
 import { createHttpRequesterFn, type GitLabCallObserver, type HttpRequester } from './gitlab-http.js';
-import { allPages, createIssueParams, editIssueParams, hookParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
-import { parseList, toAccessLevel, toHook, toHookEvent, toIssue, toLabel, toLabelEvent, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
-import type { GitLabGateway, Issue, IssueQuery, Project, User } from './port.js';
+import { groupGateway, hookMethods, memberMethods, orNull } from './gitbeaker-groups.js';
+import { allPages, createIssueParams, editIssueParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
+import { parseList, toAccessLevel, toGroup, toIssue, toLabel, toLabelEvent, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
+import type { GitLabGateway, GroupGateway, Issue, IssueQuery, Project, User } from './port.js';
 import { defaultRetryPolicy } from './retry.js';
 
 /** How to reach GitLab and whose budget to spend. */
@@ -39,6 +40,7 @@ interface Shared {
   /** When each project's member list last filled `users` (by project id). */
   readonly membersLoadedAt: Map<number, number>;
   readonly gateways: Map<string, GitLabGateway>;
+  readonly groups: Map<string, GroupGateway>;
   me: Promise<User> | undefined;
 }
 
@@ -67,7 +69,7 @@ export function createGitbeakerGateway(opts: GitbeakerGatewayOptions): GitLabGat
   const api = new Gitlab({ host, token: opts.token, requesterFn, queryTimeout: null, rateLimits: {} });
   // Hook delivery logs have no gitbeaker resource: same requester, same budget and retries.
   const raw = requesterFn({ url: `${host}/api/v4`, headers: {}, authHeaders: { 'private-token': () => Promise.resolve(opts.token) } });
-  const shared: Shared = { api, raw, users: new Map(), membersLoadedAt: new Map(), gateways: new Map(), me: undefined };
+  const shared: Shared = { api, raw, users: new Map(), membersLoadedAt: new Map(), gateways: new Map(), groups: new Map(), me: undefined };
   return gatewayFor(shared, opts.project);
 }
 
@@ -80,9 +82,17 @@ function gatewayFor(shared: Shared, ref: string | number): GitLabGateway {
   return gateway;
 }
 
+function groupFor(shared: Shared, ref: string | number, findUser: (username: string) => Promise<User | null>): GroupGateway {
+  const key = String(ref);
+  let gateway = shared.groups.get(key);
+  if (!gateway) shared.groups.set(key, (gateway = groupGateway(shared.raw, ref, findUser)));
+  return gateway;
+}
+
 function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
   const { api, raw } = shared;
   let resolved: Promise<Project> | undefined;
+  const base = async (): Promise<string> => `projects/${await pid()}`;
 
   function project(): Promise<Project> {
     // Resolved once; a failure is not cached so the next call tries again.
@@ -148,9 +158,19 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
 
   return {
     project,
+    findProject: () => orNull(project()),
     forProject: (other) => gatewayFor(shared, other),
+    forGroup: (group) => groupFor(shared, group, findUser),
+    async createGroup(draft) {
+      const parent = draft.parent === undefined ? null : await groupFor(shared, draft.parent, findUser).group();
+      if (draft.parent !== undefined && !parent) throw new PermanentError('gitlab_not_found', `GitLab has no group ${draft.parent} to create ${draft.path} in (404)`, { status: 404 });
+      const body = { name: draft.name, path: draft.path, visibility: 'private', ...(parent ? { parentId: parent.id } : {}) };
+      return toGroup((await raw.post<unknown>('groups', { body })).body);
+    },
     currentUser,
     findUser,
+    ...memberMethods(raw, base, findUser),
+    ...hookMethods(raw, base),
 
     async accessLevel() {
       const [projectId, me] = [await pid(), await currentUser()];
@@ -185,6 +205,11 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
       const projectId = await pid();
       const items = await allPages((page) => api.IssueNotes.all(projectId, iid, { sort: 'asc', orderBy: 'created_at', page, perPage: PER_PAGE, showExpanded: true }));
       return items.map(toNote);
+    },
+
+    async getNote(iid, noteId) {
+      const body = await orNull(api.IssueNotes.show(await pid(), iid, noteId));
+      return body === null ? null : toNote(body);
     },
 
     async createNote(iid, body) {
@@ -243,45 +268,5 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
     async updateLabel(label) {
       await api.ProjectLabels.edit(await pid(), label.name, { color: label.color, description: label.description ?? '' });
     },
-
-    async listHooks() {
-      const projectId = await pid();
-      return (await allPages((page) => api.ProjectHooks.all(projectId, { page, perPage: PER_PAGE, showExpanded: true }))).map(toHook);
-    },
-
-    async createHook(settings) {
-      return toHook(await api.ProjectHooks.add(await pid(), settings.url, hookParams(settings)));
-    },
-
-    async updateHook(id, settings) {
-      return toHook(await api.ProjectHooks.edit(await pid(), id, settings.url, hookParams(settings)));
-    },
-
-    async listHookEvents(hookId, status) {
-      const projectId = await pid();
-      const items = await allPages(async (page) => {
-        const res = await raw.get<unknown>(`projects/${projectId}/hooks/${hookId}/events`, { searchParams: { status, page, perPage: PER_PAGE } });
-        return { data: res.body, paginationInfo: { next: Number(res.headers['x-next-page']) || null, totalPages: Number(res.headers['x-total-pages']) || null } };
-      });
-      return items.map(toHookEvent);
-    },
-
-    async resendHookEvent(hookId, eventId) {
-      await raw.post<unknown>(`projects/${await pid()}/hooks/${hookId}/events/${eventId}/resend`);
-    },
-
-    async testHook(hookId) {
-      await raw.post<unknown>(`projects/${await pid()}/hooks/${hookId}/test/push_events`);
-    },
   };
-}
-
-/** A read of something missing is null, not an error (the port's rule). */
-async function orNull<T>(pending: Promise<T>): Promise<T | null> {
-  try {
-    return await pending;
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'gitlab_not_found') return null;
-    throw err;
-  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PermanentError } from '../core/errors.js';
-import type { Hook, HookEvent, Issue, Label, LabelEvent, Note, Project, RepoFile, User } from './port.js';
+import type { Group, Hook, HookEvent, Issue, Label, LabelEvent, Member, Note, Project, RepoFile, User } from './port.js';
 
 /*
  * GitLab's JSON at the boundary: each schema declares only the fields Trellis uses, so extra or
@@ -84,6 +84,10 @@ const fileJson = z.object({ file_path: z.string(), content: z.string(), encoding
 const linkJson = z.object({ project_id: z.number(), iid: z.number() });
 
 const memberJson = z.object({ access_level: z.number() });
+
+const fullMemberJson = z.object({ id: z.number(), username: z.string(), access_level: z.number(), state: z.string().nullish() });
+
+const groupJson = z.object({ id: z.number(), full_path: z.string(), web_url: z.string(), visibility: z.string().nullish() });
 
 /** Parses `body` or throws: a shape Trellis cannot read means a GitLab it does not support. */
 function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
@@ -195,3 +199,15 @@ export function toAccessLevel(body: unknown): number {
   return parse(memberJson, body, 'member').access_level;
 }
 
+
+/** A project or group member as a port `Member`. */
+export function toMember(body: unknown): Member {
+  const m = parse(fullMemberJson, body, 'member');
+  return { userId: m.id, username: m.username, accessLevel: m.access_level, state: m.state ?? 'active' };
+}
+
+/** A group as a port `Group`. */
+export function toGroup(body: unknown): Group {
+  const g = parse(groupJson, body, 'group');
+  return { id: g.id, fullPath: g.full_path, webUrl: g.web_url, visibility: g.visibility ?? 'private' };
+}

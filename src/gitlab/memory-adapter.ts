@@ -17,6 +17,7 @@ import {
   type ProjectRecord,
   type World,
 } from './memory-world.js';
+import { placeMethods } from './memory-places.js';
 import { repositoryMethods } from './memory-repo.js';
 import type { GitLabGateway, HookEvent, Issue, IssueDraft, Note, User } from './port.js';
 
@@ -67,11 +68,11 @@ export interface MemoryGateway extends GitLabGateway {
   forProject(project: string | number): MemoryGateway;
 }
 
-const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent', 'testHook']);
+const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent', 'testHook', 'createGroup', 'createProject', 'setMember', 'removeMember', 'createGroupLabel', 'updateGroupLabel']);
 
 /** An in-memory GitLab behind the port, for unit tests and dry runs. */
 export function createMemoryGateway(opts: MemoryGatewayOptions = {}): MemoryGateway {
-  const world: World = { users: new Map(), projects: new Map(), calls: [], bot: opts.botUsername ?? 'trellis-bot', nextId: 0, lastMs: 0 };
+  const world: World = { users: new Map(), projects: new Map(), groups: new Map(), calls: [], bot: opts.botUsername ?? 'trellis-bot', nextId: 0, lastMs: 0 };
   addUser(world, world.bot, { name: 'Trellis' });
   for (const u of opts.users ?? []) addUser(world, u);
   const settings = { defaultBranch: opts.defaultBranch, accessLevel: opts.accessLevel };
@@ -191,6 +192,8 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
       }),
 
     listNotes: (iid) => call('listNotes', iid, () => [...findIssue(rec(), iid).notes]),
+    // A missing issue is null too, as GitLab's 404 for either is (the port's rule for reads).
+    getNote: (iid, noteId) => call('getNote', iid, () => rec().issues.get(iid)?.notes.find((n) => n.id === noteId) ?? null),
     createNote: (iid, body) => call('createNote', iid, () => addNote(findIssue(rec(), iid), body, world.bot, false)),
     updateNote: (iid, noteId, body) =>
       call('updateNote', iid, () => {
@@ -217,5 +220,6 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
       }),
 
     ...repositoryMethods(world, rec, call),
+    ...placeMethods(world, rec, call),
   };
 }

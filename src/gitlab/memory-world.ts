@@ -1,5 +1,5 @@
 import { PermanentError } from '../core/errors.js';
-import type { Hook, HookEvent, Issue, IssueQuery, Label, LabelEvent, Note, Project, User } from './port.js';
+import type { Group, Hook, HookEvent, Issue, IssueQuery, Label, LabelEvent, Note, Project, User } from './port.js';
 
 /*
  * The state behind the in-memory gateway: a tiny GitLab with the observable rules the contract
@@ -32,6 +32,15 @@ export interface ProjectRecord {
   hooks: Map<number, Hook>;
   hookEvents: Map<number, HookEvent[]>;
   accessLevel: number;
+  /** Direct members by lowercased username, with their access level. */
+  members: Map<string, number>;
+}
+
+/** A group: its direct members and labels (group hooks are a Premium feature the memory world lacks). */
+export interface GroupRecord {
+  group: Group;
+  members: Map<string, number>;
+  labels: Map<string, Label>;
 }
 
 /** One recorded gateway call. */
@@ -44,6 +53,7 @@ export interface MemoryCall {
 export interface World {
   readonly users: Map<string, User>;
   readonly projects: Map<number, ProjectRecord>;
+  readonly groups: Map<string, GroupRecord>;
   readonly calls: MemoryCall[];
   bot: string;
   nextId: number;
@@ -96,6 +106,7 @@ export function addProject(world: World, path: string, opts: { defaultBranch?: s
     hooks: new Map(),
     hookEvents: new Map(),
     accessLevel: opts.accessLevel ?? 40,
+    members: new Map(),
   };
   world.projects.set(id, record);
   return record;

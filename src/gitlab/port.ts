@@ -148,6 +148,81 @@ export interface Project {
   readonly defaultBranch: string;
 }
 
+/** GitLab's access levels (doc/api/members.md): Guest 10, Planner 15, Reporter 20, Developer 30, Maintainer 40, Owner 50. */
+export const ACCESS_LEVEL = { guest: 10, planner: 15, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+
+/** A member of a project or group. */
+export interface Member {
+  readonly userId: number;
+  readonly username: string;
+  readonly accessLevel: number;
+  /** Active, blocked, ... (a blocked user reads nothing, but still counts as a member). */
+  readonly state: string;
+}
+
+export interface Group {
+  readonly id: number;
+  readonly fullPath: string;
+  readonly webUrl: string;
+  readonly visibility: string;
+}
+
+/** A project Trellis creates (a person's private records project). */
+export interface ProjectDraft {
+  readonly path: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+/** Where webhooks are kept: a project (every tier) or a group (GitLab Premium and up). */
+export interface HookHost {
+  listHooks(): Promise<Hook[]>;
+  createHook(settings: HookSettings): Promise<Hook>;
+  updateHook(id: number, settings: HookSettings): Promise<Hook>;
+  /** Deliveries of the last 7 days; `status` filters (`client_failure`, `server_failure`, ...). */
+  listHookEvents(hookId: number, status?: string): Promise<HookEvent[]>;
+  resendHookEvent(hookId: number, eventId: number): Promise<void>;
+  /**
+   * Sends GitLab's test delivery of push events (GitLab 16.11+). It is sent even while GitLab has
+   * auto-disabled the hook, and its success re-enables the hook, as GitLab's docs advise.
+   * A delivery that fails is `PermanentError('gitlab_rejected')` with GitLab's message.
+   */
+  testHook(hookId: number): Promise<void>;
+}
+
+/** Members of a project or group, managed by Trellis where it keeps records private. */
+export interface MemberHost {
+  /**
+   * Members; with `inherited`, also those who reach here through ancestor groups (GitLab's
+   * `members/all`, the highest level per person): everyone who can read what is inside.
+   */
+  listMembers(opts: { inherited: boolean }): Promise<Member[]>;
+  /** Adds a direct member, or changes the level of one. */
+  setMember(username: string, accessLevel: number): Promise<void>;
+  /** Removes a direct member; removing one who is not a member is not an error. */
+  removeMember(username: string): Promise<void>;
+}
+
+/**
+ * GitLab for one group: the records group that holds each person's private records project.
+ * Reads of something missing return null, as on the project gateway.
+ */
+export interface GroupGateway extends MemberHost {
+  group(): Promise<Group | null>;
+  /** Issues of every project in the group and its subgroups that the token may read, 100 a page, newest first. */
+  listIssues(query: IssueQuery): AsyncIterable<Issue>;
+  /** Projects directly in the group. */
+  listProjects(): Promise<Project[]>;
+  /** A private project in this group. */
+  createProject(draft: ProjectDraft): Promise<Project>;
+  /** Group labels: every project below the group uses them (all tiers). */
+  listLabels(): Promise<Label[]>;
+  createLabel(label: Label): Promise<void>;
+  updateLabel(label: Label): Promise<void>;
+  /** Group webhooks (Premium and up); null on a tier without them (GitLab answers 404 or 403). */
+  hooks(): Promise<HookHost | null>;
+}
+
 /**
  * GitLab for one project (the records project unless `forProject` chose another). Every method throws
  * `TransientError` for what may pass (429, 5xx, timeouts) and `PermanentError` for what will not;
@@ -155,11 +230,17 @@ export interface Project {
  * applied (a 5xx or timeout after a POST was sent) throws `TransientError('gitlab_ambiguous_write')`
  * and is never repeated blindly: the job re-runs, and the executor finds by marker before creating.
  */
-export interface GitLabGateway {
+export interface GitLabGateway extends HookHost, MemberHost {
   /** The project this gateway acts on. */
   project(): Promise<Project>;
+  /** The project, or null when it does not exist (or the token cannot see it). */
+  findProject(): Promise<Project | null>;
   /** The same gateway aimed at another project (path or id). */
   forProject(project: string | number): GitLabGateway;
+  /** A gateway for a group (full path or id). */
+  forGroup(group: string | number): GroupGateway;
+  /** Creates a private group, under `parent` when given (a subgroup). */
+  createGroup(draft: { path: string; name: string; parent?: string }): Promise<Group>;
 
   /** The user whose token Trellis uses (`GET /user`). */
   currentUser(): Promise<User>;
@@ -175,6 +256,8 @@ export interface GitLabGateway {
 
   /** Every note of an issue, oldest first, system notes included. */
   listNotes(iid: number): Promise<Note[]>;
+  /** One note of an issue by id, as GitLab has it now (author, body); null when the note or the issue does not exist. */
+  getNote(iid: number, noteId: number): Promise<Note | null>;
   createNote(iid: number, body: string): Promise<Note>;
   updateNote(iid: number, noteId: number, body: string): Promise<Note>;
 
@@ -194,17 +277,4 @@ export interface GitLabGateway {
   listLabels(): Promise<Label[]>;
   createLabel(label: Label): Promise<void>;
   updateLabel(label: Label): Promise<void>;
-
-  listHooks(): Promise<Hook[]>;
-  createHook(settings: HookSettings): Promise<Hook>;
-  updateHook(id: number, settings: HookSettings): Promise<Hook>;
-  /** Deliveries of the last 7 days; `status` filters (`client_failure`, `server_failure`, ...). */
-  listHookEvents(hookId: number, status?: string): Promise<HookEvent[]>;
-  resendHookEvent(hookId: number, eventId: number): Promise<void>;
-  /**
-   * Sends GitLab's test delivery of push events (GitLab 16.11+). It is sent even while GitLab has
-   * auto-disabled the hook, and its success re-enables the hook, as GitLab's docs advise.
-   * A delivery that fails is `PermanentError('gitlab_rejected')` with GitLab's message.
-   */
-  testHook(hookId: number): Promise<void>;
 }
