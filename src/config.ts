@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './core/errors.js';
+import { defaultRecordsGroup } from './core/records-layout.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -31,6 +32,7 @@ export const envSchema = z.object({
   GITLAB_URL: url.optional(),
   GITLAB_TOKEN: z.string().optional(),
   GITLAB_PROJECT: z.string().optional(),
+  TRELLIS_RECORDS_GROUP: z.string().optional(),
   WEBHOOK_SECRET: z.string().optional(),
   TRELLIS_ROSTER_FILE: z.string().optional(),
   TRELLIS_DRY_RUN: bool,
@@ -43,6 +45,7 @@ export const envSchema = z.object({
   // -1: unset (a worker process serves no HTTP).
   TRELLIS_METRICS_PORT: positiveInt(-1),
   TRELLIS_WORKER_CONCURRENCY: positiveInt(8),
+  TRELLIS_WORKER_EVENT_MB: positiveInt(32),
   TRELLIS_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   TRELLIS_DEDUPE_TTL_HOURS: positiveInt(72),
   GITLAB_API_PER_MINUTE: positiveInt(2000),
@@ -62,7 +65,16 @@ export interface Config {
   /** Absent: use 127.0.0.1:6379, or start a private redis-server when nothing answers there. */
   readonly redisUrl: string | undefined;
   /** Absent GitLab settings mean demo mode (the built-in simulator), except in production. */
-  readonly gitlab: { readonly url: string; readonly token: string; readonly project: string } | undefined;
+  readonly gitlab:
+    | {
+        readonly url: string;
+        readonly token: string;
+        /** The department project: training modules, internship requests, reports, templates, the roster. */
+        readonly project: string;
+        /** The group of private per-person records projects (checkpoints, career conversations). */
+        readonly recordsGroup: string;
+      }
+    | undefined;
   readonly webhookSecrets: readonly string[];
   readonly rosterFile: string | undefined;
   readonly dryRun: boolean;
@@ -76,6 +88,8 @@ export interface Config {
   /** Where a worker-only process serves /metrics, /healthz and /readyz; undefined: it serves no HTTP. */
   readonly metricsPort: number | undefined;
   readonly workerConcurrency: number;
+  /** Bytes of event data a worker process holds at once (its relay's batch and its large events); src/queue/byte-budget.ts. */
+  readonly workerEventBytes: number;
   readonly shutdownTimeoutMs: number;
   readonly dedupeTtlMs: number;
   readonly limits: { readonly api: number; readonly issue_create: number; readonly note_create: number };
@@ -101,6 +115,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const missing = (['GITLAB_URL', 'GITLAB_TOKEN', 'GITLAB_PROJECT'] as const).filter((k) => !e[k]);
     throw new AppError('config_invalid', `invalid configuration:\n  ${missing.join(', ')}: required when any of GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT is set`);
   }
+  const recordsGroup = e.TRELLIS_RECORDS_GROUP?.replace(/^\/+|\/+$/g, '') || (e.GITLAB_PROJECT ? defaultRecordsGroup(e.GITLAB_PROJECT) : null);
+  if (given === 3 && !recordsGroup) {
+    throw new AppError('config_invalid', 'invalid configuration:\n  TRELLIS_RECORDS_GROUP: required when GITLAB_PROJECT is an id (the group that holds each person\'s private records project)');
+  }
   const production = e.NODE_ENV === 'production';
   const webhookSecrets = (e.WEBHOOK_SECRET ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (production && webhookSecrets.length === 0) {
@@ -111,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL || undefined,
-    gitlab: given === 3 ? Object.freeze({ url: e.GITLAB_URL!.replace(/\/+$/, ''), token: e.GITLAB_TOKEN!, project: e.GITLAB_PROJECT! }) : undefined,
+    gitlab: given === 3 ? Object.freeze({ url: e.GITLAB_URL!.replace(/\/+$/, ''), token: e.GITLAB_TOKEN!, project: e.GITLAB_PROJECT!, recordsGroup: recordsGroup! }) : undefined,
     webhookSecrets: Object.freeze(webhookSecrets),
     rosterFile: e.TRELLIS_ROSTER_FILE || undefined,
     dryRun: e.TRELLIS_DRY_RUN,
@@ -123,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     inflightBodyBytes: e.TRELLIS_INFLIGHT_BODY_MB * 1024 * 1024,
     metricsPort: e.TRELLIS_METRICS_PORT < 0 ? undefined : e.TRELLIS_METRICS_PORT,
     workerConcurrency: Math.max(1, e.TRELLIS_WORKER_CONCURRENCY),
+    workerEventBytes: Math.max(1, e.TRELLIS_WORKER_EVENT_MB) * 1024 * 1024,
     shutdownTimeoutMs: e.TRELLIS_SHUTDOWN_TIMEOUT_MS,
     dedupeTtlMs: e.TRELLIS_DEDUPE_TTL_HOURS * 3_600_000,
     limits: Object.freeze({ api: e.GITLAB_API_PER_MINUTE, issue_create: e.GITLAB_ISSUE_CREATE_PER_MINUTE, note_create: e.GITLAB_NOTE_CREATE_PER_MINUTE }),

@@ -6,6 +6,9 @@ import type { GitLabGateway } from '../gitlab/port.js';
 import { ROSTER_PATH } from '../roster/roster-store.js';
 import { loadTemplates } from '../templates/load-templates.js';
 import { formatSetupTable } from '../workflows/setup/plan-setup.js';
+import { parseRoster } from '../core/parse-roster.js';
+import { recordsLayout } from '../core/records-layout.js';
+import { runRecordsSetup } from '../workflows/setup/records-setup.js';
 import { runSetup } from '../workflows/setup/run-setup.js';
 
 export interface SetupCommandOptions {
@@ -31,28 +34,38 @@ export async function setupCommand(config: Config, opts: SetupCommandOptions): P
   }
   const gl = config.gitlab;
   const gitlab = opts.gitlab ?? createLocalGateway(config, gl, opts.log);
+  const readRoster = async (): Promise<{ text: string; source: string } | null> => {
+    if (config.rosterFile) return { text: await readFile(config.rosterFile, 'utf8'), source: config.rosterFile };
+    const file = await gitlab.getFile(ROSTER_PATH);
+    return file ? { text: file.content, source: ROSTER_PATH } : null;
+  };
+  const now = opts.now ?? new Date();
   const result = await runSetup({
     gitlab,
     templates: await loadTemplates(opts.templatesDir),
-    readRoster: async () => {
-      if (config.rosterFile) return { text: await readFile(config.rosterFile, 'utf8'), source: config.rosterFile };
-      const file = await gitlab.getFile(ROSTER_PATH);
-      return file ? { text: file.content, source: ROSTER_PATH } : null;
-    },
+    readRoster,
     publicUrl: config.publicUrl,
     secret: config.webhookSecrets[0],
-    now: opts.now ?? new Date(),
+    now,
     dryRun: opts.dryRun,
     resetToken: opts.resetToken,
   });
-  opts.print(`trellis setup${opts.dryRun ? ' (dry run: nothing written)' : ''}: ${gl.url} ${gl.project}`);
-  opts.print(formatSetupTable(result.rows, !opts.dryRun));
+  opts.print(`trellis setup${opts.dryRun ? ' (dry run: nothing written)' : ''}: ${gl.url} ${gl.project}, private records in ${gl.recordsGroup}`);
   if (result.stopped) {
+    opts.print(formatSetupTable(result.rows, !opts.dryRun));
     opts.print('setup stopped: nothing was read or written beyond the access check.');
     return 1;
   }
-  const problems = result.rows.filter((r) => r.outcome === 'problem').length;
-  const writes = opts.dryRun ? result.planned : result.writes;
+  // The private records need a valid roster: it says whose records exist and who may read them.
+  const read = await readRoster();
+  const parsed = read ? parseRoster(read.text, read.source) : null;
+  const records = parsed?.ok
+    ? await runRecordsSetup({ gitlab, layout: recordsLayout(gl.recordsGroup), roster: parsed.roster, webhook: { publicUrl: config.publicUrl, secret: config.webhookSecrets[0], resetToken: opts.resetToken }, now, dryRun: opts.dryRun, log: opts.log })
+    : { rows: [{ item: 'records' as const, name: gl.recordsGroup, outcome: 'skip' as const, detail: 'needs a valid roster (whose records, who may read them)' }], writes: 0 };
+  const rows = [...result.rows, ...records.rows];
+  opts.print(formatSetupTable(rows, !opts.dryRun));
+  const problems = rows.filter((r) => r.outcome === 'problem').length;
+  const writes = (opts.dryRun ? result.planned + records.rows.filter((r) => r.outcome === 'create' || r.outcome === 'update').length : result.writes + records.writes);
   opts.print(`${opts.dryRun ? 'dry run' : 'done'}: ${writes} write${writes === 1 ? '' : 's'}${opts.dryRun ? ' needed' : ''}, ${problems} problem${problems === 1 ? '' : 's'}`);
-  return result.ok ? 0 : 1;
+  return problems === 0 ? 0 : 1;
 }

@@ -9,8 +9,12 @@ import type { IssueDraft } from '../gitlab/port.js';
 export type IssueRef = { readonly iid: number; readonly project?: string } | { readonly ref: string };
 
 export type Action =
-  /** Find the issue carrying `marker` (in `project`, default the records project) or create it from `draft`. */
-  | { readonly kind: 'ensure-issue'; readonly ref: string; readonly marker: Marker; readonly draft: IssueDraft; readonly project?: string }
+  /**
+   * Find the issue carrying `marker` (in `project`, default the run's project) or create it from
+   * `draft`. Only an issue Trellis wrote, or one authored by a user in `adoptFrom`, is ever taken
+   * for it: a marker is plain text anyone can type into an issue of their own.
+   */
+  | { readonly kind: 'ensure-issue'; readonly ref: string; readonly marker: Marker; readonly draft: IssueDraft; readonly project?: string; readonly adoptFrom?: readonly string[] }
   /**
    * Make these labels present and those absent. Adding a scoped label (`scope::value`) removes every
    * other label of its scope, so Free tier behaves like Premium. Writes nothing when already so.

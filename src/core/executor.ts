@@ -25,13 +25,19 @@ export interface ExecutorDeps {
 /** Issues a handler already listed, by marker id: a `complete` index means "absent here = absent in GitLab". */
 export interface IssueIndex {
   readonly complete: boolean;
-  readonly byMarker: ReadonlyMap<string, Issue>;
+  /** Every listed issue carrying each marker, oldest first (someone may have copied a marker). */
+  readonly byMarker: ReadonlyMap<string, readonly Issue[]>;
 }
 
 export interface ApplyOptions {
   /** Current state of issues the plan names by iid (e.g. from the webhook payload), so no re-read is needed. */
   readonly known?: readonly Issue[];
   readonly index?: IssueIndex;
+  /**
+   * The project of actions that name none, and of `known` and `index` (default: the records
+   * project). A person's private records project, for their checkpoints and conversations.
+   */
+  readonly project?: string;
 }
 
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'would-change' | 'skipped';
@@ -50,10 +56,11 @@ export interface Executor {
 
 /** Builds an index of issues by the markers in their descriptions. */
 export function indexIssues(issues: Iterable<Issue>, complete: boolean): IssueIndex {
-  const byMarker = new Map<string, Issue>();
+  const byMarker = new Map<string, Issue[]>();
   for (const issue of issues) {
-    for (const m of findAllMarkers(issue.description)) if (!byMarker.has(m)) byMarker.set(m, issue);
+    for (const m of new Set(findAllMarkers(issue.description))) byMarker.set(m, [...(byMarker.get(m) ?? []), issue]);
   }
+  for (const list of byMarker.values()) list.sort((a, b) => a.iid - b.iid);
   return { complete, byMarker };
 }
 
@@ -94,11 +101,20 @@ class Run {
   /** Project of each ref's issue (undefined: the records project). */
   private readonly refProjects = new Map<string, string | undefined>();
 
+  private readonly home: string;
+
   constructor(
     private readonly deps: ExecutorDeps,
     private readonly opts: ApplyOptions,
   ) {
+    this.home = opts.project ?? deps.recordsProject;
     for (const issue of opts.known ?? []) this.known.set(this.key(undefined, issue.iid), issue);
+  }
+
+  /** The gateway of a project an action names, or of this run's home project. */
+  private gateway(project: string | undefined): GitLabGateway {
+    const name = project ?? this.home;
+    return name === this.deps.recordsProject ? this.deps.gitlab : this.deps.gitlab.forProject(name);
   }
 
   async step(action: Action): Promise<void> {
@@ -111,7 +127,7 @@ class Run {
   private async perform(action: Action): Promise<Outcome> {
     switch (action.kind) {
       case 'ensure-issue':
-        return this.ensureIssue(action.ref, action.marker, action.draft, action.project);
+        return this.ensureIssue(action, action.project);
       case 'set-labels':
         return this.withIssue(action.issue, (issue, gw, project) => {
           const next = labelsAfter(issue.labels, action.add, action.remove ?? []);
@@ -154,23 +170,28 @@ class Run {
     }
   }
 
-  private async ensureIssue(ref: string, marker: Marker, draft: Parameters<GitLabGateway['createIssue']>[0], project?: string): Promise<Outcome> {
+  private async ensureIssue(action: Extract<Action, { kind: 'ensure-issue' }>, project?: string): Promise<Outcome> {
     const { deps } = this;
-    const gw = project ? deps.gitlab.forProject(project) : deps.gitlab;
-    const projectKey = project ?? deps.recordsProject;
+    const { ref, marker, draft } = action;
+    const bot = (await deps.botUsername()).toLowerCase();
+    const authors = new Set([bot, ...(action.adoptFrom ?? []).map((a) => a.toLowerCase())]);
+    const adoptable = (issue: Issue): boolean => hasMarker(issue.description, marker) && authors.has(issue.author.toLowerCase());
+    const gw = this.gateway(project);
+    const projectKey = project ?? this.home;
     const id = markerId(marker);
-    const indexed = project ? undefined : this.opts.index?.byMarker.get(id);
+    const inHome = project === undefined || project === this.home;
+    const indexed = inHome ? this.opts.index?.byMarker.get(id)?.find(adoptable) : undefined;
     if (indexed) return this.found(ref, project, indexed);
     return deps.locks.withLock(`issue:${projectKey}:${id}`, async () => {
       const cached = await deps.cache.issueFor(projectKey, id);
       if (cached !== null) {
         const issue = await gw.getIssue(cached);
-        if (issue && hasMarker(issue.description, marker)) return this.found(ref, project, issue);
+        if (issue && adoptable(issue)) return this.found(ref, project, issue);
         await deps.cache.forgetIssue(projectKey, id);
       }
-      if (!(this.opts.index?.complete && !project)) {
+      if (!(this.opts.index?.complete && inHome)) {
         for await (const issue of gw.listIssues({ search: `trellis:${id}`, state: 'all' })) {
-          if (hasMarker(issue.description, marker)) {
+          if (adoptable(issue)) {
             await deps.cache.rememberIssue(projectKey, id, issue.iid);
             return this.found(ref, project, issue);
           }
@@ -257,10 +278,10 @@ class Run {
       }
       const other = this.refProjects.get(ref.ref);
       const issue = this.known.get(this.key(other, created.iid)) ?? created;
-      return { issue, gw: other ? deps.gitlab.forProject(other) : deps.gitlab, project: other ?? deps.recordsProject };
+      return { issue, gw: this.gateway(other), project: other ?? this.home };
     }
-    const project = ref.project ?? deps.recordsProject;
-    const gw = ref.project ? deps.gitlab.forProject(ref.project) : deps.gitlab;
+    const project = ref.project ?? this.home;
+    const gw = this.gateway(ref.project);
     const key = this.key(ref.project, ref.iid);
     let issue = this.known.get(key);
     if (!issue) {
@@ -273,7 +294,7 @@ class Run {
   }
 
   private key(project: string | undefined, iid: number): string {
-    return `${project ?? this.deps.recordsProject}#${iid}`;
+    return `${project ?? this.home}#${iid}`;
   }
 }
 

@@ -29,6 +29,7 @@ const SNAKE_HINTS: Readonly<Record<string, string>> = {
   onCall: 'on_call',
   accessRequestsProject: 'access_requests_project',
   reviewDates: 'review_dates',
+  recordReaders: 'record_readers',
 };
 
 /** Parses and validates a roster file's text; `file` names it in errors. */
@@ -193,6 +194,7 @@ function toRoster(file: RosterFile, roles: Readonly<Record<string, Role>>): Rost
     gearing: mergeGearing(file.gearing),
     roles,
     reviewDates: file.review_dates,
+    recordReaders: file.record_readers,
   };
 }
 

@@ -100,6 +100,7 @@ export const rosterFileSchema = z.strictObject({
     .strictObject({ sre: ratio.optional(), delivery: ratio.optional(), scalability: ratio.optional(), other: ratio.optional() })
     .default({}),
   review_dates: z.array(monthDay).default([]),
+  record_readers: z.array(username).default([]),
   roles: z.record(id, role).default({}),
 });
 

@@ -45,6 +45,11 @@ export interface Roster {
   readonly roles: Readonly<Record<string, Role>>;
   /** Month-day dates (`MM-DD`) on which the year's checkpoints are gathered for 360 feedback and talent assessment. */
   readonly reviewDates: readonly string[];
+  /**
+   * GitLab users who may read every person's private records (a department head, a People partner):
+   * Reporters of the records group. Skip-level managers read nothing unless listed here.
+   */
+  readonly recordReaders: readonly string[];
 }
 
 /** The person with this username (case-insensitive, `@` allowed), if on the roster. */

@@ -6,6 +6,8 @@ import type { RunningSim } from '../sim/index.js';
 
 export const DEMO_ROSTER = fileURLToPath(new URL('../../demo/roster.yml', import.meta.url));
 export const DEMO_PROJECT = 'infra/career';
+/** The group of the demo department's private records projects. */
+export const DEMO_RECORDS_GROUP = 'infra/career-records';
 const BOT_TOKEN = 'demo-trellis-bot-token';
 const SECRET = 'demo-webhook-secret';
 /** The Redis key prefix of demo mode's queues and caches. */
@@ -40,7 +42,7 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
   });
   const demoConfig: Config = Object.freeze({
     ...config,
-    gitlab: { url: sim.url, token: BOT_TOKEN, project: DEMO_PROJECT },
+    gitlab: { url: sim.url, token: BOT_TOKEN, project: DEMO_PROJECT, recordsGroup: DEMO_RECORDS_GROUP },
     // Each demo starts a new, empty simulator: its queues and caches must not meet a real deployment's
     // or an earlier demo's (serve clears this prefix at start).
     queuePrefix: config.queuePrefix === '{trellis}' ? DEMO_PREFIX : config.queuePrefix,

@@ -11,7 +11,8 @@ import type { Workflow, WorkflowContext } from '../workflow.js';
 import { checkpointMarker, identifyCheckpoint } from './checkpoint-record.js';
 import { checkpointSchedules, CLOSE_QUARTER_JOB, EVIDENCE_JOB, OPEN_QUARTER_JOB, REVIEW_JOB } from './checkpoint-schedules.js';
 import { ensureCheckpoint } from './ensure-checkpoint.js';
-import { ensureCheckpointJob, listAll, openQuarter } from './open-quarter.js';
+import { ensureCheckpointJob, listCheckpoints, openQuarter } from './open-quarter.js';
+import { recordsOf } from '../records.js';
 import { planCheckpoint } from './plan-checkpoint.js';
 import { checkpointCommandReply, checkpointCommands, checkpointReplyAction, checkpointStatusReply, decideCheckpointCommand } from './plan-commands.js';
 import { conversationLinks, ENSURE_JOB } from './plan-quarter-open.js';
@@ -34,9 +35,8 @@ export function checkpointWorkflow(deps: { roster?: RosterStore } = {}): Workflo
     name: 'checkpoint',
     async onEvent(event, ctx) {
       if (event.type === 'push') return onPush(event, ctx);
-      if (!inRecordsProject(event, ctx)) return;
       if (event.type === 'issue') return onIssue(event, ctx);
-      return onNote(event, ctx);
+      if (inDepartmentProject(event, ctx) || recordsOf(ctx).ownerOfProject(event.project.path) !== null) return onNote(event, ctx);
     },
     jobs: {
       async [local(OPEN_QUARTER_JOB)](data, ctx) {
@@ -54,14 +54,25 @@ export function checkpointWorkflow(deps: { roster?: RosterStore } = {}): Workflo
   };
 }
 
-function inRecordsProject(event: IssueEvent | NoteEvent | PushEvent, ctx: WorkflowContext): boolean {
-  const records = ctx.config.gitlab?.project;
-  return records === undefined || records === event.project.path || records === String(event.project.id);
+function inDepartmentProject(event: IssueEvent | NoteEvent | PushEvent, ctx: WorkflowContext): boolean {
+  const department = ctx.config.gitlab?.project;
+  return department === undefined || department === event.project.path || department === String(event.project.id);
+}
+
+/**
+ * The checkpoint an issue event is about, when it is one Trellis may act on: Trellis wrote it, in
+ * the records project of the report it names. Anything else (a copied marker, a look-alike title
+ * in another project) is not a checkpoint, whatever its text says.
+ */
+async function ownCheckpoint(event: IssueEvent | NoteEvent, ctx: WorkflowContext): Promise<ReturnType<typeof identifyCheckpoint>> {
+  const id = identifyCheckpoint(event.issue);
+  if (!id || recordsOf(ctx).ownerOfProject(event.project.path) !== id.report.toLowerCase()) return null;
+  return event.issue.author.toLowerCase() === (await ctx.bot()).username.toLowerCase() ? id : null;
 }
 
 /** A push that changed the roster on the default branch re-runs the fan-out (keyed by commit, so once). */
 async function onPush(event: PushEvent, ctx: WorkflowContext): Promise<void> {
-  if (!inRecordsProject(event, ctx) || !(event.truncated || event.paths.includes(ROSTER_PATH))) return;
+  if (!inDepartmentProject(event, ctx) || !(event.truncated || event.paths.includes(ROSTER_PATH))) return;
   const project = await ctx.gitlab.project();
   if (event.ref !== `refs/heads/${project.defaultBranch}`) return;
   await ctx.jobs.add(OPEN_QUARTER_JOB, { reason: 'roster' }, { id: `checkpoint-roster-${event.after.slice(0, 12)}` });
@@ -69,12 +80,12 @@ async function onPush(event: PushEvent, ctx: WorkflowContext): Promise<void> {
 
 /** A change to a checkpoint: its labels, state and status note planned from the payload alone. */
 async function onIssue(event: IssueEvent, ctx: WorkflowContext): Promise<void> {
-  const id = identifyCheckpoint(event.issue);
+  const id = await ownCheckpoint(event, ctx);
   if (!id) return;
   const roster = await ctx.roster();
   const today = localDate(ctx.now(), roster.timezone);
   const actions = planCheckpoint({ issue: event.issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'event', action: event.action, actor: event.actor.username, ...(event.changes.labels ? { labels: event.changes.labels } : {}) } });
-  const result = await ctx.executor.apply(actions, { known: [event.issue] });
+  const result = await ctx.executor.apply(actions, { known: [event.issue], project: event.project.path });
   ctx.log.info({ iid: event.issue.iid, quarter: id.quarter, writes: result.writes }, 'checkpoint updated');
 }
 
@@ -82,7 +93,7 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
   // Editing a note is not giving a new command: it would answer the same note twice.
   if (event.action === 'update') return;
   const bot = (await ctx.bot()).username;
-  const id = identifyCheckpoint(event.issue);
+  const id = await ownCheckpoint(event, ctx);
   const commands = checkpointCommands(parseCommands(event.note.body, bot), id !== null);
   if (commands.length === 0) return;
   const replies: string[] = [];
@@ -92,7 +103,8 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
       replies.push(checkpointStatusReply({ issue: event.issue, id, roster, today: localDate(ctx.now(), roster.timezone), reviewDays: ctx.config.reviewReminderDays }));
     } else replies.push(await checkpointCommand(command, event, bot, ctx));
   }
-  await ctx.executor.apply([checkpointReplyAction(event.issue.iid, event.note.id, replies.join('\n\n'))], { known: [event.issue] });
+  // The reply goes where the command was written.
+  await ctx.executor.apply([checkpointReplyAction(event.issue.iid, event.note.id, replies.join('\n\n'))], { known: [event.issue], project: event.project.path });
   ctx.log.info({ iid: event.issue.iid, commands: commands.map((c) => c.name) }, 'checkpoint commands answered');
 }
 
@@ -106,13 +118,13 @@ async function checkpointCommand(command: Command, event: NoteEvent, bot: string
   const conversation = conversationLinks(await findConversations(ctx, person.username), template).get(person.username.toLowerCase()) ?? null;
   const previous = await findPrevious(ctx, previousQuarter(quarter, roster).name, person.username);
   const result = await ensureCheckpoint(ctx, { quarter, report: person, manager, roster, checkpoint: null, conversation, previous, listed: false });
-  return checkpointCommandReply({ person, manager, quarter, iid: result.checkpoint.iid, created: result.checkpoint.created, conversation: result.conversation });
+  return checkpointCommandReply({ person, manager, quarter, project: recordsOf(ctx).projectOf(person.username), iid: result.checkpoint.iid, created: result.checkpoint.created, conversation: result.conversation });
 }
 
 /** Last quarter's checkpoint of a report, by its marker (one search). */
 async function findPrevious(ctx: WorkflowContext, quarter: string, report: string): Promise<PreviousLink | null> {
   const mark = checkpointMarker(quarter, report);
-  const found = (await listAll(ctx, { search: `trellis:checkpoint:${mark.key}`, state: 'all' })).find((i) => hasMarker(i.description, mark));
+  const found = (await listCheckpoints(ctx, quarter, { search: `trellis:checkpoint:${mark.key}` })).find((i) => hasMarker(i.description, mark));
   if (!found) return null;
   const reading = readCheckpoint(found.description);
   return { iid: found.iid, quarter, chosen: reading.chosen, unfinished: reading.unfinished };

@@ -1,4 +1,7 @@
 import type { Action } from '../../core/actions.js';
+import { AppError } from '../../core/errors.js';
+import { emptyAccessReport, syncRecordsProject } from '../privacy/records-access.js';
+import { applyToRecord, recordsOf } from '../records.js';
 import { indexIssues } from '../../core/executor.js';
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { markerId } from '../../core/markers.js';
@@ -48,14 +51,31 @@ const CHECKPOINT_REF = 'checkpoint';
  */
 export async function ensureCheckpoint(ctx: WorkflowContext, args: EnsureArgs): Promise<EnsureResult> {
   const guard = guardKey(args.quarter.name, args.report.username);
-  const project = ctx.config.gitlab?.project ?? 'records';
+  const project = recordsOf(ctx).projectOf(args.report.username);
   // Any earlier attempt makes the listing unsure: GitLab may have created the issue while the answer
   // was lost, or while the process died (SIGKILL, OOM) before the cache recorded it. The mark is set
   // before the first create, not when an error is caught, because a killed process catches nothing;
   // on the retry the executor searches instead of trusting "absent".
   const trusted = args.listed && (await ctx.cache.issueFor(project, guard)) === null;
   if (args.listed) await ctx.cache.rememberIssue(project, guard, 0);
-  return ensure(ctx, args, trusted);
+  try {
+    return await ensure(ctx, args, trusted);
+  } catch (err) {
+    // The person's records project is made by setup and on roster changes; one missing (a report
+    // added since, a project deleted by hand) is made here, with its two members, and the work redone.
+    if (!(err instanceof AppError && err.code === 'gitlab_not_found') || (await ctx.gitlab.forProject(project).findProject())) throw err;
+    await ensureRecordsProjectOf(ctx, args.report.username, args.manager.username);
+    return ensure(ctx, args, false);
+  }
+}
+
+/** Creates a person's records project with the person and manager as its members. */
+export async function ensureRecordsProjectOf(ctx: WorkflowContext, person: string, manager: string): Promise<void> {
+  const layout = recordsOf(ctx);
+  const roster = await ctx.roster();
+  const report = emptyAccessReport();
+  await syncRecordsProject({ gitlab: ctx.gitlab, layout, bot: (await ctx.bot()).username, readers: roster.recordReaders, dryRun: false, log: ctx.log }, { person, manager, project: layout.projectOf(person) }, report);
+  ctx.log.info({ project: layout.projectOf(person), created: report.projectsCreated.length, members: report.membersSet.length }, 'records project ensured');
 }
 
 async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean): Promise<EnsureResult> {
@@ -66,7 +86,7 @@ async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean):
   let opened: EnsureResult['conversation'] = conversation ? { iid: conversation.iid, created: false } : null;
   if (!conversation) {
     const template = ctx.templates.render(CONVERSATION_TEMPLATE, {});
-    const result = await ctx.executor.apply([planEnsureConversation({ ref: CONVERSATION_REF, person: report, manager, template })], { index });
+    const result = await applyIndexed(ctx, report.username, [planEnsureConversation({ ref: CONVERSATION_REF, person: report, manager, template })], index);
     const issue = result.refs.get(CONVERSATION_REF);
     writes += result.writes;
     if (issue) {
@@ -78,7 +98,7 @@ async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean):
   if (args.checkpoint) {
     const listed = args.checkpoint;
     const sync: Action = { kind: 'update-issue', issue: { iid: listed.iid }, assignees: [report.username, manager.username], confidential: true, dueDate: q.end };
-    const result = await ctx.executor.apply([sync], { known: [asKnown(listed)] });
+    const result = await applyToRecord(ctx, report.username, [sync], [asKnown(listed)]);
     return { checkpoint: { iid: listed.iid, created: false }, conversation: opened, writes: writes + result.writes };
   }
   const actions = planCreateCheckpoint({
@@ -93,7 +113,7 @@ async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean):
     bot: (await ctx.bot()).username,
     templates: ctx.templates,
   });
-  const result = await ctx.executor.apply(actions, { index });
+  const result = await applyIndexed(ctx, report.username, actions, index);
   const issue = result.refs.get(CHECKPOINT_REF);
   // A dry run (TRELLIS_DRY_RUN) logs the plan and creates nothing: there is no iid to report.
   if (!issue && result.steps[0]?.outcome === 'would-change') return { checkpoint: { iid: 0, created: true }, conversation: opened, writes };
@@ -115,7 +135,11 @@ async function baselineStatus(ctx: WorkflowContext, issue: Issue, roster: Roster
   const today = localDate(ctx.now(), roster.timezone);
   const plan = planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } });
   const baseline = plan.flatMap((a): Action[] => (a.kind === 'upsert-note' && markerId(a.marker) === markerId(STATUS_MARKER) ? [{ ...a, kind: 'baseline-note' }] : []));
-  await ctx.executor.apply(baseline, { known: [issue] });
+  await applyToRecord(ctx, id.report, baseline, [issue]);
+}
+
+function applyIndexed(ctx: WorkflowContext, person: string, actions: readonly Action[], index: ReturnType<typeof indexIssues>) {
+  return ctx.executor.apply(actions, { index, project: recordsOf(ctx).projectOf(person) });
 }
 
 /** The Redis key (through the record cache) that says a create for this checkpoint failed once. */

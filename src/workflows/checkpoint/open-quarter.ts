@@ -4,8 +4,9 @@ import { localDate, previousQuarter, quarterByName, quarterOf } from '../../core
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
-import { CONVERSATION_LABEL, CONVERSATION_TEMPLATE } from '../conversation/conversation-record.js';
+import type { Issue, IssueQuery } from '../../gitlab/port.js';
+import { CONVERSATION_LABEL, CONVERSATION_TEMPLATE, identifyConversation } from '../conversation/conversation-record.js';
+import { applyToRecord, listRecords, recordsOf } from '../records.js';
 import type { WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL, identifyCheckpoint, quarterLabel } from './checkpoint-record.js';
 import { ensureCheckpoint } from './ensure-checkpoint.js';
@@ -33,19 +34,36 @@ export async function listAll(ctx: Pick<WorkflowContext, 'gitlab'>, query: Param
   return out;
 }
 
+/** A quarter's checkpoints in the records group: Trellis's own, each in its report's project. */
+export async function listCheckpoints(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, quarter: string, query: Omit<IssueQuery, 'labels'> & { labels?: readonly string[] } = {}): Promise<Issue[]> {
+  const layout = recordsOf(ctx);
+  const found = await listRecords(ctx, { state: 'all', ...query, labels: [CHECKPOINT_LABEL, quarterLabel(quarter), ...(query.labels ?? [])] });
+  return found.filter((i) => {
+    const report = identifyCheckpoint(i)?.report;
+    return report !== undefined && layout.ownerOfIssue(i.webUrl) === report.toLowerCase();
+  });
+}
+
+/** Every big-picture conversation in the records group: Trellis's own, each in its person's project. */
+export async function listConversations(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, query: Omit<IssueQuery, 'labels'> = {}): Promise<Issue[]> {
+  const layout = recordsOf(ctx);
+  const found = await listRecords(ctx, { state: 'all', ...query, labels: [CONVERSATION_LABEL] });
+  return found.filter((i) => {
+    const person = identifyConversation(i)?.person;
+    return person !== undefined && layout.ownerOfIssue(i.webUrl) === person.toLowerCase();
+  });
+}
+
 /**
- * The listings the fan-out plans from: the quarter's checkpoints (one label query), and only when
- * some report has none, last quarter's checkpoints and every conversation. N reports cost about
- * N/100 reads when nothing is missing and 3N/100 when the quarter opens.
+ * The listings the fan-out plans from: the quarter's checkpoints (one label query over the records
+ * group), and only when some report has none, last quarter's checkpoints and every conversation.
+ * N reports cost about N/100 reads when nothing is missing and 3N/100 when the quarter opens.
  */
-export async function listQuarter(ctx: Pick<WorkflowContext, 'gitlab'>, roster: Roster, q: FiscalQuarter): Promise<QuarterListings> {
-  const checkpoints = await listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(q.name)], state: 'all' });
+export async function listQuarter(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, roster: Roster, q: FiscalQuarter): Promise<QuarterListings> {
+  const checkpoints = await listCheckpoints(ctx, q.name);
   if (!needsContext(roster, q, checkpoints)) return { checkpoints, previous: null, conversations: null };
   const prev = previousQuarter(q, roster);
-  const [previous, conversations] = await Promise.all([
-    listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(prev.name)], state: 'all' }),
-    listAll(ctx, { labels: [CONVERSATION_LABEL], state: 'all' }),
-  ]);
+  const [previous, conversations] = await Promise.all([listCheckpoints(ctx, prev.name), listConversations(ctx)]);
   return { checkpoints, previous, conversations };
 }
 
@@ -77,7 +95,7 @@ export async function openQuarter(data: Record<string, unknown>, ctx: WorkflowCo
     for (const issue of plan.departed) {
       const id = identifyCheckpoint(issue);
       if (!id) continue;
-      await ctx.executor.apply(planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } }), { known: [issue] });
+      await applyToRecord(ctx, id.report, planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } }), [issue]);
     }
   }
   ctx.log.info({ quarter: plan.quarter.name, reports: plan.rows.length, queued: plan.jobs.length, departed: plan.departed.length }, 'quarter fan-out planned');

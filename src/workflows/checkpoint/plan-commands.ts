@@ -37,12 +37,14 @@ export function decideCheckpointCommand(input: { command: Command; actor: string
 }
 
 /** The reply once the checkpoint was ensured: created now, or already there. */
-export function checkpointCommandReply(args: { person: Person; manager: Person; quarter: FiscalQuarter; iid: number; created: boolean; conversation: { iid: number; created: boolean } | null }): string {
+export function checkpointCommandReply(args: { person: Person; manager: Person; quarter: FiscalQuarter; project: string; iid: number; created: boolean; conversation: { iid: number; created: boolean } | null }): string {
   const who = inlineText(args.person.username);
   const q = args.quarter;
-  const talk = args.conversation?.created ? ` Trellis also opened ${who}'s big-picture career conversation, #${args.conversation.iid}, which the checkpoint builds on.` : '';
-  if (!args.created) return `${who}'s ${q.name} career checkpoint is #${args.iid}; Trellis did not open another.${talk}`;
-  return `Opened ${who}'s ${q.name} career checkpoint: #${args.iid}, confidential, assigned to ${who} and ${inlineText(args.manager.username)}, due ${q.end}. At your first 1:1 of the quarter, tick two or three focus areas.${talk}`;
+  // A full reference: the reply may stand in another project, where `#12` would name another issue.
+  const ref = (iid: number): string => `${args.project}#${iid}`;
+  const talk = args.conversation?.created ? ` Trellis also opened ${who}'s big-picture career conversation, ${ref(args.conversation.iid)}, which the checkpoint builds on.` : '';
+  if (!args.created) return `${who}'s ${q.name} career checkpoint is ${ref(args.iid)}; Trellis did not open another.${talk}`;
+  return `Opened ${who}'s ${q.name} career checkpoint: ${ref(args.iid)} in ${who}'s private records project, assigned to ${who} and ${inlineText(args.manager.username)}, due ${q.end}. At your first 1:1 of the quarter, tick two or three focus areas.${talk}`;
 }
 
 /** `status` on a checkpoint: where it stands, mentioning nobody. */

@@ -59,6 +59,7 @@ export function checkpointTemplateData(input: Omit<CreateCheckpointInput, 'ref' 
     nextLevel: nextLevel(report.level),
     efw: report.efw ? safeUrl(report.efw) : null,
     areas: [...(role?.responsibilities ?? [])],
+    readers: [...roster.recordReaders],
     bot: input.bot,
     conversation: conversation
       ? { iid: conversation.iid, values: shorten(conversation.values), lighthouse: shorten(conversation.lighthouse), filledIn: conversation.filledIn }

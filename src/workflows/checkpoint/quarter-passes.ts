@@ -4,8 +4,9 @@ import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import type { Roster } from '../../core/roster.js';
 import type { Issue } from '../../gitlab/port.js';
 import type { WorkflowContext } from '../workflow.js';
-import { CHECKPOINT_LABEL, identifyCheckpoint, quarterLabel, stateLabel } from './checkpoint-record.js';
-import { listAll, openQuarter, quarterFor } from './open-quarter.js';
+import { applyToRecord, recordsOf } from '../records.js';
+import { identifyCheckpoint, stateLabel } from './checkpoint-record.js';
+import { listCheckpoints, openQuarter, quarterFor } from './open-quarter.js';
 import { phaseOf, planCheckpoint } from './plan-checkpoint.js';
 import { planEvidence } from './plan-evidence.js';
 
@@ -30,7 +31,7 @@ export async function reviewReminder(data: Record<string, unknown>, ctx: Workflo
     ctx.log.debug({ quarter: q.name, today }, 'not in the review window');
     return;
   }
-  const issues = await listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(q.name)], notLabels: [stateLabel('review')], state: 'opened' });
+  const issues = await listCheckpoints(ctx, q.name, { notLabels: [stateLabel('review')], state: 'opened' });
   for (const issue of issues) await pass(ctx, issue, roster, today);
   ctx.log.info({ quarter: q.name, checkpoints: issues.length }, 'review reminders sent');
 }
@@ -49,7 +50,7 @@ export async function closeQuarter(data: Record<string, unknown>, ctx: WorkflowC
     ctx.log.info({ quarter: q.name, today }, 'quarter has not ended; nothing to close');
     return;
   }
-  const issues = await listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(q.name)], notLabels: [stateLabel('done'), stateLabel('overdue')], state: 'all' });
+  const issues = await listCheckpoints(ctx, q.name, { notLabels: [stateLabel('done'), stateLabel('overdue')], state: 'all' });
   for (const issue of issues) await pass(ctx, issue, roster, today);
   ctx.log.info({ quarter: q.name, checkpoints: issues.length }, 'quarter closed');
 }
@@ -66,10 +67,10 @@ export async function gatherYear(data: Record<string, unknown>, ctx: WorkflowCon
   const quarters = [quarterOf(now, roster)];
   while (quarters.length < 4) quarters.unshift(previousQuarter(quarters[0]!, roster));
   const checkpoints: Issue[] = [];
-  for (const q of quarters) checkpoints.push(...(await listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(q.name)], state: 'all' })));
+  for (const q of quarters) checkpoints.push(...(await listCheckpoints(ctx, q.name)));
   const notes = planEvidence({ date, roster, quarters, checkpoints });
   let writes = 0;
-  for (const note of notes) writes += (await ctx.executor.apply(note.actions, { known: [note.issue] })).writes;
+  for (const note of notes) writes += (await applyToRecord(ctx, note.report, note.actions, [note.issue])).writes;
   ctx.log.info({ date, reports: notes.length, writes }, 'checkpoints gathered for 360 feedback');
 }
 
@@ -85,7 +86,7 @@ export async function reconcileCheckpoints(_data: Record<string, unknown>, ctx: 
   const now = ctx.now();
   const q = quarterOf(now, roster);
   const today = localDate(now, roster.timezone);
-  const open = await listAll(ctx, { labels: [CHECKPOINT_LABEL, quarterLabel(q.name)], state: 'opened' });
+  const open = await listCheckpoints(ctx, q.name, { state: 'opened' });
   for (const issue of open) await pass(ctx, issue, roster, today);
   await reviewReminder({}, ctx);
   await closeQuarter({}, ctx);
@@ -104,7 +105,9 @@ async function pass(ctx: WorkflowContext, listed: Issue, roster: Roster, today: 
   const id = identifyCheckpoint(listed);
   if (!id) return;
   let issue = listed;
-  if ((await ctx.cache.observeIssue(String(listed.projectId), listed.iid, listed.updatedAt, issueFingerprint(listed))) === 'stale') issue = (await ctx.gitlab.getIssue(listed.iid)) ?? listed;
+  if ((await ctx.cache.observeIssue(String(listed.projectId), listed.iid, listed.updatedAt, issueFingerprint(listed))) === 'stale') {
+    issue = (await ctx.gitlab.forProject(recordsOf(ctx).projectOf(id.report)).getIssue(listed.iid)) ?? listed;
+  }
   const actions = planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } });
-  await ctx.executor.apply(actions, { known: [issue] });
+  await applyToRecord(ctx, id.report, actions, [issue]);
 }

@@ -12,7 +12,8 @@ export function commandsWorkflow(): Workflow {
       const commands = parseCommands(event.note.body, bot);
       if (commands.length === 0) return;
       const actions = planCommands({ commands, noteId: event.note.id, iid: event.issue.iid, labels: event.issue.labels, bot });
-      await ctx.executor.apply(actions, { known: [event.issue] });
+      // The reply goes where the command was written, whichever project that is.
+      await ctx.executor.apply(actions, { known: [event.issue], project: event.project.path });
     },
   };
 }

@@ -46,7 +46,7 @@ export function planEnsureConversation(args: { ref?: string; person: Person; man
  * `big-picture [@user]`: opens the person's conversation unless they have one (`existing`, found by
  * the handler), for the commenter or, from their manager, for a report.
  */
-export function planBigPicture(input: { command: Command; actor: string; roster: Roster; bot: string; existing: Pick<Issue, 'iid'> | null; template: string }): CareerCommandPlan {
+export function planBigPicture(input: { command: Command; actor: string; roster: Roster; bot: string; existing: Pick<Issue, 'iid'> | null; template: string; project: string }): CareerCommandPlan {
   const usage = `Use \`@${input.bot} big-picture\` for yourself, or \`@${input.bot} big-picture @username\` for someone you manage.`;
   const target = commandTarget({ ...input, record: 'a big-picture career conversation', usage });
   if (target.kind === 'refuse') return { actions: [], reply: () => target.reply };
@@ -54,15 +54,16 @@ export function planBigPicture(input: { command: Command; actor: string; roster:
   const who = inlineText(person.username);
   if (input.existing) {
     const iid = input.existing.iid;
-    return { actions: [], reply: () => `${who}'s big-picture career conversation is #${iid}; Trellis did not open another. Revisit it there whenever something important changes.` };
+    return { actions: [], reply: () => `${who}'s big-picture career conversation is ${input.project}#${iid}; Trellis did not open another. Revisit it there whenever something important changes.` };
   }
   return {
     actions: [planEnsureConversation({ person, manager, template: input.template })],
     reply(refs, created) {
       const iid = refs.get(CONVERSATION_REF)?.iid;
-      const where = iid === undefined ? 'a new issue' : `#${iid}`;
+      // A full reference: the reply may stand in another project, where `#12` would name another issue.
+      const where = iid === undefined ? 'a new issue' : `${input.project}#${iid}`;
       if (!created) return `${who}'s big-picture career conversation is ${where}; Trellis did not open another.`;
-      return `Opened ${who}'s big-picture career conversation: ${where}, confidential, assigned to ${who} and ${inlineText(manager.username)}. Fill in what you can before your next 1:1 and talk it through there; each quarterly checkpoint links to it.`;
+      return `Opened ${who}'s big-picture career conversation: ${where} in ${who}'s private records project, assigned to ${who} and ${inlineText(manager.username)}. Fill in what you can before your next 1:1 and talk it through there; each quarterly checkpoint links to it.`;
     },
   };
 }

@@ -2,7 +2,14 @@ import type { Executor } from '../../core/executor.js';
 import type { Issue } from '../../gitlab/port.js';
 import { RECORD_LABELS } from '../commands/plan-commands.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
+import { CHECKPOINT_LABEL } from '../checkpoint/checkpoint-record.js';
+import { CONVERSATION_LABEL } from '../conversation/conversation-record.js';
+import { listRecords, recordsOf } from '../records.js';
 import { findDuplicates, planCloseDuplicates } from './plan-duplicates.js';
+import type { DuplicateGroup } from './plan-duplicates.js';
+
+/** Labels of records that live in people's private projects, not the department project. */
+const PRIVATE_LABELS: readonly string[] = [CHECKPOINT_LABEL, CONVERSATION_LABEL];
 import { replayFailedDeliveries } from './replay-deliveries.js';
 
 export interface ReconcileSummary {
@@ -67,11 +74,13 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
 
   progress('duplicates');
   const bot = (await ctx.bot()).username;
-  const open = new Map<number, Issue>();
-  for (const label of RECORD_LABELS) for await (const issue of ctx.gitlab.listIssues({ labels: [label], state: 'opened' })) open.set(issue.iid, issue);
-  const groups = findDuplicates([...open.values()], bot);
   const counted = countingExecutor(ctx.executor);
-  await counted.executor.apply(planCloseDuplicates(groups), { known: [...open.values()] });
+  const groups: Array<DuplicateGroup & { project: string }> = [];
+  for (const [project, issues] of await openRecordsByProject(ctx)) {
+    const found = findDuplicates(issues, bot);
+    await counted.executor.apply(planCloseDuplicates(found), { known: issues, project });
+    groups.push(...found.map((g) => ({ ...g, project, key: `${project}:${g.key}` })));
+  }
   if (groups.length > 0) {
     byWorkflow.duplicates = counted.changes();
     deps.onDrift?.('duplicates', groups.reduce((n, g) => n + g.extras.length, 0));
@@ -89,6 +98,26 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
   if (!dryRun) await deps.saveStatus?.(summary);
   ctx.log.info({ drift: summary.drift, byWorkflow, resent: deliveries.resent, duplicates: groups.length }, 'reconcile finished');
   return summary;
+}
+
+/**
+ * Open records by the project they stand in: the department project's, and each person's private
+ * records (one listing of the records group), so copies are only ever compared within one project.
+ */
+async function openRecordsByProject(ctx: WorkflowContext): Promise<Map<string, Issue[]>> {
+  const department = ctx.config.gitlab?.project ?? '';
+  const layout = recordsOf(ctx);
+  const byProject = new Map<string, Map<number, Issue>>();
+  const add = (project: string, issue: Issue): void => void byProject.set(project, (byProject.get(project) ?? new Map<number, Issue>()).set(issue.iid, issue));
+  for (const label of RECORD_LABELS) {
+    if (PRIVATE_LABELS.includes(label)) {
+      for (const issue of await listRecords(ctx, { labels: [label], state: 'opened' })) {
+        const owner = layout.ownerOfIssue(issue.webUrl);
+        if (owner) add(layout.projectOf(owner), issue);
+      }
+    } else for await (const issue of ctx.gitlab.listIssues({ labels: [label], state: 'opened' })) add(department, issue);
+  }
+  return new Map([...byProject].map(([project, issues]) => [project, [...issues.values()]]));
 }
 
 /** Wraps an executor to count the changes it makes (or would make, in a dry run). */

@@ -11,7 +11,7 @@ import { MAINTAINER, WEBHOOK_EVENTS, WEBHOOK_PATH } from './setup-catalog.js';
 export type SetupOutcome = 'create' | 'update' | 'unchanged' | 'skip' | 'problem';
 
 export interface SetupRow {
-  readonly item: 'access' | 'roster' | 'label' | 'template' | 'webhook';
+  readonly item: 'access' | 'roster' | 'label' | 'template' | 'webhook' | 'records' | 'member' | 'overreader';
   readonly name: string;
   readonly outcome: SetupOutcome;
   readonly detail: string;

@@ -90,7 +90,8 @@ export const ISSUE_TEMPLATE_NAMES: Readonly<Record<string, string>> = Object.fre
   'sre-i': 'SRE I training',
   'sre-ii': 'SRE II training',
   'internship-request': 'Internship request',
-  'big-picture-conversation': 'Big picture career conversation',
+  // Not the big-picture conversation: made from the department project's dropdown it would be read
+  // by every Planner/Reporter there. `@bot big-picture` opens it in the person's private project.
 });
 
 /** Where GitLab reads issue templates from, on the default branch. */
