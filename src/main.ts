@@ -21,6 +21,7 @@ import { parseReconcileStatus, reconcileStatusKey } from './http/dashboard/recon
 import { createMetrics, metricsPlugin } from './http/metrics.js';
 import type { TrellisMetrics } from './http/metrics.js';
 import { createEventIntake, inboxBacklog } from './queue/event-intake.js';
+import { eventMemoryShares } from './queue/byte-budget.js';
 import { startEventWorker } from './queue/event-worker.js';
 import { startInboxRelay } from './queue/inbox-relay.js';
 import { createJobQueue, startJobWorker } from './queue/job-queue.js';
@@ -29,7 +30,8 @@ import type { EventJobData } from './queue/queue-names.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { clearPrefix } from './redis/clear-prefix.js';
 import { ensureRedis } from './redis/ensure-redis.js';
-import { createRedisCache } from './redis/redis-cache.js';
+import { createRedisCache, stateKey } from './redis/redis-cache.js';
+import { AUDIT_STATE, parseAuditStatus } from './workflows/privacy/privacy-workflow.js';
 import { createRedisLocks } from './redis/redis-lock.js';
 import { createRosterStore } from './roster/roster-store.js';
 import type { RosterStore } from './roster/roster-store.js';
@@ -99,8 +101,9 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
     await ops.quit().catch(() => ops.disconnect());
   });
   const lastReconcile = async () => parseReconcileStatus(await ops.get(reconcileStatusKey(config.queuePrefix)));
+  const lastAudit = async () => parseAuditStatus(await ops.get(stateKey(config.queuePrefix, AUDIT_STATE)));
   const inbox = () => inboxBacklog(ops, config.queuePrefix);
-  const metrics = createMetrics({ queues: () => queues, inbox, lastReconcile });
+  const metrics = createMetrics({ queues: () => queues, inbox, lastReconcile, lastAudit });
   let trellis: Trellis = { redisUrl: redis.url, metrics, close: async () => undefined };
 
   if (opts.role !== 'api') {
@@ -117,7 +120,7 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
       logger: log,
       ...(trellis.gitlab ? { gitlabReady: gitlabReady(trellis.gitlab) } : {}),
       onWebhook: (kind, outcome) => metrics.webhook(kind, outcome),
-      plugins: opsPlugins(config, log, trellis, { ops, queues, inbox, lastReconcile, metrics, now: opts.now }),
+      plugins: opsPlugins(config, log, trellis, { ops, queues, inbox, lastReconcile, lastAudit, metrics, now: opts.now }),
     });
     closers.unshift(() => app!.close());
     if (opts.listen !== false) url = await listen(app, config.host, config.port);
@@ -154,7 +157,9 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   relayRead.on('error', (err) => log.debug({ err: err.message }, 'redis relay connection error'));
   const eventsQueue = new Queue<EventJobData>(EVENTS_QUEUE, { connection: workerConn, prefix });
   eventsQueue.on('error', () => undefined);
-  const relay = startInboxRelay({ redis: state, blocking: relayRead, queue: eventsQueue, prefix, log: log as Log });
+  // What the relay and the event jobs hold at once is bounded in bytes, so acknowledged large events fit the heap.
+  const eventMemory = eventMemoryShares(config.workerEventBytes);
+  const relay = startInboxRelay({ redis: state, blocking: relayRead, queue: eventsQueue, prefix, log: log as Log, batchBytes: eventMemory.relayBatchBytes });
   const ctx: WorkflowContext = {
     config,
     gitlab,
@@ -185,7 +190,7 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
     .catch((err: unknown) => log.warn({ err }, 'roster not readable at start; will retry when needed'));
   const dispatcher = createDispatcher(workflows, ctx, locks);
   const workers: Worker[] = [
-    startEventWorker(workerConn, { prefix, concurrency: config.workerConcurrency, log, handle: async (data, jobLog) => void (await dispatcher.handleEvent(data.event, jobLog)) }),
+    startEventWorker(workerConn, { prefix, concurrency: config.workerConcurrency, log, budget: eventMemory.jobs, handle: async (data, jobLog) => void (await dispatcher.handleEvent(data.event, jobLog)) }),
     startJobWorker(workerConn, { prefix, concurrency: config.workerConcurrency, log, run: (name, data, jobLog) => dispatcher.runJob(name, data, jobLog) }),
   ];
   // Workers close first (letting running jobs finish within the bound), then their connections.
@@ -277,7 +282,15 @@ function opsPlugins(
   config: Config,
   log: Logger,
   trellis: Trellis,
-  deps: { ops: Redis; queues: readonly Queue[]; inbox: () => Promise<number>; lastReconcile: () => Promise<ReturnType<typeof parseReconcileStatus>>; metrics: TrellisMetrics; now: (() => Date) | undefined },
+  deps: {
+    ops: Redis;
+    queues: readonly Queue[];
+    inbox: () => Promise<number>;
+    lastReconcile: () => Promise<ReturnType<typeof parseReconcileStatus>>;
+    lastAudit: () => Promise<ReturnType<typeof parseAuditStatus>>;
+    metrics: TrellisMetrics;
+    now: (() => Date) | undefined;
+  },
 ): Array<(app: FastifyInstance) => Promise<void>> {
   const gl = config.gitlab;
   let own: { gitlab: GitLabGateway; roster: RosterStore } | undefined;
@@ -303,6 +316,8 @@ function opsPlugins(
     queues: () => deps.queues,
     inbox: deps.inbox,
     lastReconcile: deps.lastReconcile,
+    lastAudit: deps.lastAudit,
+    ...(gl ? { recordsGroup: gl.recordsGroup } : {}),
     publicUrl: config.publicUrl,
     now: deps.now ?? (() => new Date()),
     ttlMs,

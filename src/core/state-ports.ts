@@ -31,6 +31,9 @@ export interface RecordCache {
   observeIssue(project: string, iid: number, updatedAt: string, fingerprint?: string): Promise<'newest' | 'stale'>;
   /** True the first time `key` is claimed within `ttlSeconds` (e.g. a hook delivery already resent). */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** A small piece of derived state by name (what access was last applied, the last audit), or null. */
+  getState(key: string): Promise<string | null>;
+  setState(key: string, value: string): Promise<void>;
 }
 
 /** Locks for one process. */
@@ -56,7 +59,14 @@ export function createMemoryCache(): RecordCache {
   const notes = new Map<string, NoteMemo>();
   const seen = new Map<string, { at: number; fp: string }>();
   const claims = new Map<string, number>();
+  const state = new Map<string, string>();
   return {
+    async getState(key) {
+      return state.get(key) ?? null;
+    },
+    async setState(key, value) {
+      state.set(key, value);
+    },
     async claim(key, ttlSeconds) {
       const until = claims.get(key);
       if (until !== undefined && until > Date.now()) return false;

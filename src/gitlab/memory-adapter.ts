@@ -38,6 +38,8 @@ export interface MemoryGatewayOptions {
   readonly defaultBranch?: string;
   /** Files on the default branch of the records project. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Groups that exist (full paths, parents first), e.g. the records group. */
+  readonly groups?: readonly string[];
 }
 
 /** An issue as someone other than Trellis may have left it. */
@@ -80,6 +82,9 @@ export function createMemoryGateway(opts: MemoryGatewayOptions = {}): MemoryGate
   for (const p of opts.otherProjects ?? []) addProject(world, p, settings);
   const commit = newCommitId(world);
   for (const [path, content] of Object.entries(opts.files ?? {})) main.files.set(path, { content, lastCommitId: commit });
+  for (const path of opts.groups ?? []) {
+    world.groups.set(path.toLowerCase(), { group: { id: newId(world), fullPath: path, webUrl: `https://gitlab.example/groups/${path}`, visibility: 'private' }, members: new Map(), labels: new Map() });
+  }
   const faults = new Map<string, { error: Error; applied: boolean }>();
   return view(world, faults, main.project.path);
 }

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AuditStatus } from '../workflows/privacy/privacy-workflow.js';
 import type { ApiBudget } from '../gitlab/api-budget.js';
 import type { ReconcileStatus } from './dashboard/reconcile-status.js';
 import type { WebhookOutcome } from './webhook-route.js';
@@ -30,6 +31,8 @@ export interface MetricsOptions {
   readonly inbox?: () => Promise<number>;
   /** The last reconcile run (Redis key `${prefix}:reconcile:last`), null when none ran. */
   readonly lastReconcile?: () => Promise<ReconcileStatus | null>;
+  /** The last access audit of the private records (null when none ran). */
+  readonly lastAudit?: () => Promise<AuditStatus | null>;
   /** Node process metrics; off in tests that build many registries. Default true. */
   readonly processMetrics?: boolean;
 }
@@ -93,6 +96,20 @@ export function createMetrics(opts: MetricsOptions): TrellisMetrics {
         const n = await inbox().catch(() => null);
         if (n === null) this.reset();
         else this.set(n);
+      },
+    });
+  }
+
+  const lastAudit = opts.lastAudit;
+  if (lastAudit) {
+    new Gauge({
+      name: 'trellis_records_overprivileged_readers',
+      help: 'People the last access audit found able to read private career records they should not (absent until an audit ran)',
+      registers: [registry],
+      async collect() {
+        const audit = await lastAudit().catch(() => null);
+        if (audit) this.set(audit.overreaders.length);
+        else this.reset();
       },
     });
   }

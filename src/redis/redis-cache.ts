@@ -20,11 +20,22 @@ end
 redis.call('set', KEYS[1], ARGV[1] .. ' ' .. ARGV[3], 'EX', ARGV[2])
 return 1`;
 
+/** The Redis key of a piece of state the record cache keeps (`getState`/`setState`). */
+export function stateKey(prefix: string, name: string): string {
+  return `${prefix}:state:${name}`;
+}
+
 /** The record cache in Redis: marker -> iid and note id + body hash, kept 90 days, rebuilt from GitLab on a miss. */
 export function createRedisCache(redis: Redis, prefix: string): RecordCache {
   const issueKey = (project: string, id: string) => `${prefix}:issue:${project}:${id}`;
   const noteKey = (project: string, iid: number, id: string) => `${prefix}:note:${project}:${iid}:${id}`;
   return {
+    async getState(key) {
+      return redis.get(stateKey(prefix, key));
+    },
+    async setState(key, value) {
+      await redis.set(stateKey(prefix, key), value, 'EX', TTL_SECONDS);
+    },
     async claim(key, ttlSeconds) {
       return (await redis.set(`${prefix}:claim:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
     },

@@ -4,6 +4,7 @@ import { commandsWorkflow } from './commands/commands-workflow.js';
 import { configWorkflow } from './config/config-workflow.js';
 import { conversationWorkflow } from './conversation/conversation-workflow.js';
 import { internshipWorkflow } from './internship/internship-workflow.js';
+import { privacyWorkflow } from './privacy/privacy-workflow.js';
 import { reconcileWorkflow } from './reconcile/reconcile-workflow.js';
 import type { ReconcileDeps } from './reconcile/reconcile-workflow.js';
 import { reportsWorkflow } from './reports/reports-workflow.js';
@@ -17,6 +18,7 @@ export function allWorkflows(deps: { roster: RosterStore } & Partial<Pick<Reconc
     commandsWorkflow(),
     trainingWorkflow(),
     internshipWorkflow(),
+    privacyWorkflow(),
     conversationWorkflow(),
     checkpointWorkflow({ roster: deps.roster }),
     reportsWorkflow(),

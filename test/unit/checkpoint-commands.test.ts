@@ -38,11 +38,11 @@ describe('`checkpoint [@user]`: who may open a checkpoint for whom', () => {
   });
 
   it('the reply says whether the checkpoint was opened now or already there, and mentions nobody', () => {
-    const args = { person: person(roster(), 'alice'), manager: person(roster(), 'carol'), quarter: Q, iid: 12 };
+    const args = { person: person(roster(), 'alice'), manager: person(roster(), 'carol'), quarter: Q, project: 'infra/career-records/alice', iid: 12 };
     const opened = checkpointCommandReply({ ...args, created: true, conversation: { iid: 11, created: true } });
-    expect(opened).toContain('Opened alice\'s FY27-Q1 career checkpoint: #12, confidential, assigned to alice and carol, due 2026-04-30.');
-    expect(opened).toContain("Trellis also opened alice's big-picture career conversation, #11");
-    expect(checkpointCommandReply({ ...args, created: false, conversation: { iid: 11, created: false } })).toBe("alice's FY27-Q1 career checkpoint is #12; Trellis did not open another.");
+    expect(opened).toContain("Opened alice's FY27-Q1 career checkpoint: infra/career-records/alice#12 in alice's private records project, assigned to alice and carol, due 2026-04-30.");
+    expect(opened).toContain("Trellis also opened alice's big-picture career conversation, infra/career-records/alice#11");
+    expect(checkpointCommandReply({ ...args, created: false, conversation: { iid: 11, created: false } })).toBe("alice's FY27-Q1 career checkpoint is infra/career-records/alice#12; Trellis did not open another.");
     expect(opened).not.toContain('@');
   });
 

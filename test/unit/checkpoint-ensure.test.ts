@@ -20,7 +20,7 @@ import { person, quarter, renderer, roster } from './checkpoint-fixtures.js';
 type Queued = { name: string; id?: string; data: Record<string, unknown> };
 
 function world(): { ctx: WorkflowContext; gitlab: MemoryGateway; queued: Queued[] } {
-  const gitlab = createMemoryGateway({ users: ['vera', 'carol', 'erin', 'alice', 'bob', 'olivia'] });
+  const gitlab = createMemoryGateway({ users: ['vera', 'carol', 'erin', 'alice', 'bob', 'olivia'], groups: ['infra', 'infra/career-records'] });
   const cache = createMemoryCache();
   const executor = createExecutor({ gitlab, locks: createMemoryLocks(), cache, log: silentLog, botUsername: async () => 'trellis-bot', recordsProject: 'infra/career' });
   const queued: Queued[] = [];
@@ -57,22 +57,31 @@ const methods = (gitlab: MemoryGateway) => gitlab.calls.map((c) => c.method);
 
 async function titles(gitlab: MemoryGateway): Promise<string[]> {
   const out: string[] = [];
-  for await (const issue of gitlab.listIssues({ state: 'all' })) out.push(issue.title);
+  for await (const issue of gitlab.forGroup('infra/career-records').listIssues({ state: 'all' })) out.push(issue.title);
   return out.sort();
+}
+
+/** The reports' private records projects, made as setup makes them, with the calls forgotten. */
+async function withProjects(gitlab: MemoryGateway, ...people: string[]): Promise<void> {
+  for (const p of people) await gitlab.forGroup('infra/career-records').createProject({ path: p, name: p, description: '' });
+  gitlab.resetCalls();
 }
 
 describe('ensuring a report’s quarter from the fan-out', () => {
   it('a report absent from the listing gets the conversation, then the checkpoint linking it: two creations, no search', async () => {
     const { ctx, gitlab } = world();
+    await withProjects(gitlab, 'alice');
     const result = await ensureCheckpoint(ctx, args('alice'));
     expect(methods(gitlab).filter((m) => m !== 'currentUser')).toEqual(['createIssue', 'createIssue']);
+    expect(gitlab.calls.filter((c) => c.method === 'createIssue').map((c) => c.project)).toEqual(['infra/career-records/alice', 'infra/career-records/alice']);
     expect(result).toMatchObject({ checkpoint: { created: true }, conversation: { created: true }, writes: 2 });
-    const checkpoint = await gitlab.getIssue(result.checkpoint.iid);
+    const checkpoint = await gitlab.forProject('infra/career-records/alice').getIssue(result.checkpoint.iid);
     expect(checkpoint?.description).toContain(`big-picture career conversation: #${result.conversation?.iid}`);
   });
 
   it('a create whose answer was lost is not repeated: the retry searches and finds it', async () => {
     const { ctx, gitlab } = world();
+    await withProjects(gitlab, 'alice');
     gitlab.failNext('createIssue', new TransientError('gitlab_ambiguous_write', 'POST sent, no answer'), { applied: true });
     await expect(ensureCheckpoint(ctx, args('alice'))).rejects.toThrow('no answer');
     await ensureCheckpoint(ctx, args('alice'));
@@ -82,31 +91,46 @@ describe('ensuring a report’s quarter from the fan-out', () => {
 
   it('the same report ensured twice at once, as by two workers, gets one checkpoint', async () => {
     const { ctx, gitlab } = world();
+    await withProjects(gitlab, 'bob');
     await Promise.all([ensureCheckpoint(ctx, args('bob')), ensureCheckpoint(ctx, args('bob')), ensureCheckpoint(ctx, args('bob'))]);
     expect(await titles(gitlab)).toEqual(['Big picture career conversation: @bob', 'FY27-Q1 career checkpoint: @bob']);
   });
 
   it('an existing checkpoint whose manager changed is reassigned from the listing, without reading it first', async () => {
     const { ctx, gitlab } = world();
+    await withProjects(gitlab, 'olivia');
     const made = await ensureCheckpoint(ctx, args('olivia'));
     gitlab.resetCalls();
     const moved = { ...args('olivia'), manager: person(roster(), 'carol') };
     await ensureCheckpoint(ctx, { ...moved, checkpoint: { iid: made.checkpoint.iid, assignees: ['olivia', 'erin'], confidential: true, dueDate: '2026-04-30' }, conversation: { iid: made.conversation!.iid, values: null, lighthouse: null, filledIn: false } });
     expect(methods(gitlab)).toEqual(['updateIssue']);
-    expect((await gitlab.getIssue(made.checkpoint.iid))?.assignees).toEqual(['olivia', 'carol']);
+    expect((await gitlab.forProject('infra/career-records/olivia').getIssue(made.checkpoint.iid))?.assignees).toEqual(['olivia', 'carol']);
   });
 
   it('the fan-out queues one keyed job per report; each job creates what it carries; running it again queues nothing', async () => {
     const { ctx, gitlab, queued } = world();
+    await withProjects(gitlab, 'carol', 'erin', 'alice', 'bob', 'olivia');
     await openQuarter({}, ctx);
     expect(queued.map((j) => j.id)).toEqual(['checkpoint:FY27-Q1:carol', 'checkpoint:FY27-Q1:erin', 'checkpoint:FY27-Q1:alice', 'checkpoint:FY27-Q1:bob', 'checkpoint:FY27-Q1:olivia']);
     for (const job of queued.splice(0)) await ensureFromJob(job.data, ctx);
     expect(methods(gitlab).filter((m) => m === 'createIssue')).toHaveLength(10);
-    expect(methods(gitlab).filter((m) => m === 'listIssues')).toHaveLength(3);
+    expect(methods(gitlab).filter((m) => m === 'listGroupIssues')).toHaveLength(3);
     gitlab.resetCalls();
     await openQuarter({}, ctx);
     expect(queued).toEqual([]);
-    expect(methods(gitlab)).toEqual(['listIssues']);
+    expect(methods(gitlab).filter((m) => m !== 'currentUser')).toEqual(['listGroupIssues']);
+  });
+
+  it("a report with no records project yet gets one, private to them and their manager, before their records", async () => {
+    const { ctx, gitlab } = world();
+    const result = await ensureCheckpoint(ctx, args('alice'));
+    expect(result.checkpoint.created).toBe(true);
+    const project = gitlab.forProject('infra/career-records/alice');
+    expect((await project.listMembers({ inherited: false })).map((m) => [m.username, m.accessLevel])).toEqual([
+      ['alice', 30],
+      ['carol', 30],
+    ]);
+    expect(await titles(gitlab)).toEqual(['Big picture career conversation: @alice', 'FY27-Q1 career checkpoint: @alice']);
   });
 
   it('in a dry run nothing is created and the job does not fail', async () => {

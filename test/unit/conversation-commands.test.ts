@@ -5,7 +5,7 @@ import { BOT, conversationTemplate, person, roster } from './checkpoint-fixtures
 
 const template = conversationTemplate();
 const bigPicture = (actor: string, text: string, existing: { iid: number } | null = null) =>
-  planBigPicture({ command: parseCommands(`@${BOT} ${text}`, BOT)[0]!, actor, roster: roster(), bot: BOT, existing, template });
+  planBigPicture({ command: parseCommands(`@${BOT} ${text}`, BOT)[0]!, actor, roster: roster(), bot: BOT, existing, template, project: `infra/career-records/${/@(\w+)/.exec(text)?.[1] ?? actor}` });
 
 describe('`big-picture [@user]`', () => {
   it.each([
@@ -22,7 +22,7 @@ describe('`big-picture [@user]`', () => {
       confidential: true,
     });
     expect(action?.kind === 'ensure-issue' && action.marker).toEqual({ kind: 'big-picture', key: assignees[0] });
-    expect(plan.reply(new Map([['conversation', { iid: 31 }]]), true)).toContain(`Opened ${assignees[0]}'s big-picture career conversation: #31, confidential, assigned to ${assignees[0]} and carol.`);
+    expect(plan.reply(new Map([['conversation', { iid: 31 }]]), true)).toContain(`Opened ${assignees[0]}'s big-picture career conversation: infra/career-records/${assignees[0]}#31 in ${assignees[0]}'s private records project, assigned to ${assignees[0]} and carol.`);
   });
 
   it('someone else, not the manager, is refused with the reason and nothing is opened', () => {
@@ -34,11 +34,11 @@ describe('`big-picture [@user]`', () => {
   it('a person who has one gets a link instead of a second one', () => {
     const plan = bigPicture('alice', 'big-picture', { iid: 9 });
     expect(plan.actions).toEqual([]);
-    expect(plan.reply(new Map(), false)).toContain("alice's big-picture career conversation is #9; Trellis did not open another.");
+    expect(plan.reply(new Map(), false)).toContain("alice's big-picture career conversation is infra/career-records/alice#9; Trellis did not open another.");
   });
 
   it('one found by its marker while opening is named as existing, not as opened', () => {
-    expect(bigPicture('alice', 'big-picture').reply(new Map([['conversation', { iid: 9 }]]), false)).toBe("alice's big-picture career conversation is #9; Trellis did not open another.");
+    expect(bigPicture('alice', 'big-picture').reply(new Map([['conversation', { iid: 9 }]]), false)).toBe("alice's big-picture career conversation is infra/career-records/alice#9; Trellis did not open another.");
   });
 
   it('the issue introduces the person and manager by name, escaped, above the template', () => {

@@ -7,6 +7,7 @@ import { TRAINING_LABEL } from '../../workflows/training/training-module.js';
 import { checkpointsView, gearingView, internshipsView, trainingView } from './dashboard-view.js';
 import type { CheckpointsView, GearingView, InternshipsView, TrainingView } from './dashboard-view.js';
 import type { ReconcileStatus } from './reconcile-status.js';
+import type { AuditStatus } from '../../workflows/privacy/privacy-workflow.js';
 
 /** A section's data, or why it could not be read (the page still renders the rest). */
 export type Section<T> = { readonly ok: true; readonly data: T; readonly at: string } | { readonly ok: false; readonly error: string };
@@ -18,6 +19,8 @@ export interface HealthView {
   readonly failed: ReadonlyArray<{ readonly queue: string; readonly name: string; readonly reason: string; readonly at: string }>;
   readonly webhook: { readonly state: 'ok' | 'warning' | 'problem'; readonly text: string; readonly url: string | null };
   readonly reconcile: { readonly state: 'ok' | 'warning'; readonly text: string };
+  /** The last access audit of the private records: who can read what they should not. */
+  readonly privacy: { readonly state: 'ok' | 'warning' | 'problem'; readonly text: string; readonly overreaders: ReadonlyArray<{ readonly place: string; readonly username: string; readonly why: string }> };
 }
 
 export interface DashboardData {
@@ -36,6 +39,10 @@ export interface DashboardDataDeps {
   /** Events in the inbox (see `inboxBacklog`). */
   readonly inbox: () => Promise<number>;
   readonly lastReconcile: () => Promise<ReconcileStatus | null>;
+  /** The last access audit (see privacy-workflow.ts), null when none ran. */
+  readonly lastAudit?: () => Promise<AuditStatus | null>;
+  /** The records group: where checkpoints are listed from. */
+  readonly recordsGroup?: string;
   /** TRELLIS_PUBLIC_URL: which project hook is Trellis's. */
   readonly publicUrl: string | undefined;
   readonly now: () => Date;
@@ -46,12 +53,14 @@ export interface DashboardDataDeps {
 /** The dashboard's reads, GitLab ones cached briefly in memory so a refreshing page costs GitLab little. */
 export function createDashboardData(deps: DashboardDataDeps): DashboardData {
   const ttl = deps.ttlMs ?? 30_000;
-  const issues = (labels: string[], state: 'opened' | 'all') =>
+  const issues = (labels: string[], state: 'opened' | 'all', inRecords = false) =>
     cached(ttl, async () => {
       const gitlab = deps.gitlab();
       if (!gitlab) throw new Error('GitLab is not configured (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT)');
       const out: Issue[] = [];
-      for await (const issue of gitlab.listIssues({ labels, state })) out.push(issue);
+      // Checkpoints live in people's private projects: one listing of the records group finds them all.
+      const source = inRecords && deps.recordsGroup ? gitlab.forGroup(deps.recordsGroup) : gitlab;
+      for await (const issue of source.listIssues({ labels, state })) out.push(issue);
       return out;
     });
   const training = issues([TRAINING_LABEL], 'all');
@@ -69,7 +78,7 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
         const key = `quarter::${quarter.name}`;
         let load = checkpoints.get(key);
         if (!load) {
-          load = issues(['career-checkpoint', key], 'all');
+          load = issues(['career-checkpoint', key], 'all', true);
           checkpoints.set(key, load);
         }
         return checkpointsView(await load(), r, quarter);
@@ -98,7 +107,15 @@ async function health(deps: DashboardDataDeps, hooks: () => Promise<Hook[]>): Pr
   const reconcile: HealthView['reconcile'] = last
     ? { state: last.drift > 0 ? 'warning' : 'ok', text: `${last.at}: ${last.drift} difference${last.drift === 1 ? '' : 's'} found and put right` }
     : { state: 'warning', text: 'no reconcile run recorded yet' };
-  return { inbox: await deps.inbox(), queues, failed, webhook, reconcile };
+  return { inbox: await deps.inbox(), queues, failed, webhook, reconcile, privacy: privacyHealth(await deps.lastAudit?.().catch(() => null)) };
+}
+
+function privacyHealth(audit: AuditStatus | null | undefined): HealthView['privacy'] {
+  if (!audit) return { state: 'warning', text: 'no access audit recorded yet: run `trellis setup` (the audit also runs daily)', overreaders: [] };
+  const overreaders = audit.overreaders.map((o) => ({ place: o.place, username: o.username, why: o.outcome === 'inherited' ? `access ${o.accessLevel} through a parent group` : `access ${o.accessLevel}, an Owner Trellis does not remove` }));
+  if (overreaders.length > 0) return { state: 'problem', text: `${audit.at}: ${overreaders.length} over-privileged reader${overreaders.length === 1 ? '' : 's'} of private records (see below)`, overreaders };
+  const problems = audit.problems.length > 0 ? `; ${audit.problems.length} project${audit.problems.length === 1 ? '' : 's'} could not be checked` : '';
+  return { state: problems ? 'warning' : 'ok', text: `${audit.at}: ${audit.projects} records project${audit.projects === 1 ? '' : 's'}, only their people can read them${audit.removed > 0 ? ` (${audit.removed} removed)` : ''}${problems}`, overreaders };
 }
 
 async function hookHealth(deps: DashboardDataDeps, hooks: () => Promise<Hook[]>): Promise<HealthView['webhook']> {

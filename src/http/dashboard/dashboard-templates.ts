@@ -81,6 +81,7 @@ They show career data, so Trellis never serves them without a token.</p>`,
 {{#if health.ok}}{{#with health.data}}
 <div class="cards">
 <div class="card"><h3>Webhook</h3><p><span class="pill s-{{webhook.state}}">{{webhook.state}}</span> {{webhook.text}}</p>{{#if webhook.url}}<p class="muted">{{webhook.url}}</p>{{/if}}</div>
+<div class="card"><h3>Private records</h3><p><span class="pill s-{{privacy.state}}">{{privacy.state}}</span> {{privacy.text}}</p>{{#if privacy.overreaders.length}}<ul>{{#each privacy.overreaders}}<li>{{username}} in {{place}}: {{why}}</li>{{/each}}</ul>{{/if}}</div>
 <div class="card"><h3>Last reconcile</h3><p><span class="pill s-{{reconcile.state}}">{{reconcile.state}}</span> {{reconcile.text}}</p></div>
 <div class="card"><h3>Inbox</h3><p><span class="num">{{inbox}}</span> events received and stored, not yet queued</p><p class="muted">Workers move them into the events queue within milliseconds; a number that keeps growing means no worker is running.</p></div>
 </div>

@@ -12,6 +12,7 @@ import { checkpointMarker, identifyCheckpoint } from './checkpoint-record.js';
 import { checkpointSchedules, CLOSE_QUARTER_JOB, EVIDENCE_JOB, OPEN_QUARTER_JOB, REVIEW_JOB } from './checkpoint-schedules.js';
 import { ensureCheckpoint } from './ensure-checkpoint.js';
 import { ensureCheckpointJob, listCheckpoints, openQuarter } from './open-quarter.js';
+import { syncChangedAccess } from '../privacy/privacy-workflow.js';
 import { recordsOf } from '../records.js';
 import { planCheckpoint } from './plan-checkpoint.js';
 import { checkpointCommandReply, checkpointCommands, checkpointReplyAction, checkpointStatusReply, decideCheckpointCommand } from './plan-commands.js';
@@ -41,7 +42,12 @@ export function checkpointWorkflow(deps: { roster?: RosterStore } = {}): Workflo
     jobs: {
       async [local(OPEN_QUARTER_JOB)](data, ctx) {
         // After a roster push, this process may hold an older roster than the one that pushed it.
-        if (data.reason === 'roster') await deps.roster?.reload();
+        if (data.reason === 'roster') {
+          await deps.roster?.reload();
+          // Members first: GitLab assigns only people who can read the issue, so a new manager must
+          // be in the report's records project before the fan-out assigns them.
+          await syncChangedAccess(ctx);
+        }
         await openQuarter(data, ctx);
       },
       [local(ENSURE_JOB)]: ensureCheckpointJob,

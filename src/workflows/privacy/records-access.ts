@@ -64,35 +64,47 @@ export interface SyncOptions {
 /**
  * Makes one person's records project exist with exactly the right readers: created private if
  * missing, the person and manager Developers, any other direct member removed (an old manager
- * first of all), inherited readers beyond the record readers reported.
+ * first of all), inherited readers beyond the record readers reported. One read when all is well
+ * (GitLab's `members/all`); the direct members are read only when someone else is there.
  */
 export async function syncRecordsProject(opts: SyncOptions, access: RecordsAccess, report: AccessReport): Promise<void> {
   const { gitlab, layout, bot, dryRun } = opts;
   const gw = gitlab.forProject(access.project);
-  if (!(await gw.findProject())) {
+  let all = await gw.listMembers({ inherited: true }).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'gitlab_not_found') return null;
+    throw err;
+  });
+  if (all === null) {
     report.projectsCreated.push(access.project);
     if (dryRun) {
       report.membersSet.push(`${access.project}: ${access.person}, ${access.manager} (Developer)`);
       return;
     }
-    await gitlab.forGroup(layout.group).createProject({ path: access.person.toLowerCase(), name: `Career records: ${access.person}`, description: `Private career records of @${access.person}, kept by Trellis. Readable by ${access.person}, their manager and the department's record readers only.` });
+    await gitlab.forGroup(layout.group).createProject({
+      path: access.person.toLowerCase(),
+      name: `Career records: ${access.person}`,
+      description: `Private career records of @${access.person}, kept by Trellis: readable by them, their manager and the department's record readers only.`,
+    });
+    all = [];
   }
-  const direct = levels(await gw.listMembers({ inherited: false }));
+  const reach = levels(all);
   for (const who of [access.person, access.manager]) {
-    if ((direct.get(who.toLowerCase()) ?? 0) >= DEVELOPER) continue;
+    // Inherited Reporter (a record reader) is not enough: the person and manager edit and are assigned.
+    if ((reach.get(who.toLowerCase()) ?? 0) >= DEVELOPER && all.length > 0) continue;
     report.membersSet.push(`${access.project}: ${who} (Developer)`);
     if (!dryRun) await gw.setMember(who, DEVELOPER);
   }
   const allowed = new Set([access.person, access.manager, bot, ...opts.readers].map((u) => u.toLowerCase()));
-  for (const [username, level] of direct) {
-    if (allowed.has(username)) continue;
+  const extras = [...reach].filter(([username]) => !allowed.has(username));
+  if (extras.length === 0) return;
+  const direct = levels(await gw.listMembers({ inherited: false }));
+  for (const [username, level] of extras) {
+    if (!direct.has(username)) {
+      report.overreaders.push({ place: access.project, username, accessLevel: level, outcome: 'inherited' });
+      continue;
+    }
     report.overreaders.push({ place: access.project, username, accessLevel: level, outcome: dryRun ? 'kept' : 'removed' });
     if (!dryRun) await gw.removeMember(username);
-  }
-  for (const m of await gw.listMembers({ inherited: true })) {
-    const username = m.username.toLowerCase();
-    if (allowed.has(username) || direct.has(username)) continue;
-    report.overreaders.push({ place: access.project, username, accessLevel: m.accessLevel, outcome: 'inherited' });
   }
 }
 
