@@ -142,6 +142,16 @@ program
     });
   });
 
+program
+  .command('migrate-records')
+  .description("move checkpoints and career conversations from the department project into each person's private records project")
+  .option('--dry-run', 'print what would move, write nothing', false)
+  .action(async (o: { dryRun: boolean }) => {
+    const cfg = config();
+    const { migrateRecordsCommand } = await import('./commands/migrate-records.js');
+    process.exitCode = await migrateRecordsCommand(cfg, createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, { production: cfg.production }), { dryRun: o.dryRun, print: (l) => console.log(l) });
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) console.error(`trellis: ${err.message}`);
   else console.error(err);

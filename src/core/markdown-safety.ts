@@ -118,6 +118,15 @@ export function neutraliseQuickActions(text: string): string {
   return out + clean.slice(from);
 }
 
+/**
+ * A whole Markdown text a person wrote, copied by Trellis with its structure (headings, checklists)
+ * intact, but inert: quick actions neutralised, and every `@name` broken by a zero-width joiner so
+ * copying it pings nobody a second time (GitLab notifies mentions in text the API creates).
+ */
+export function inertMarkdown(text: string): string {
+  return neutraliseQuickActions(text).replace(/(^|[^\w`/])@(?=[A-Za-z0-9_])/g, `$1@${ZWJ}`);
+}
+
 function escapeLine(line: string): string {
   const escaped = line.replace(ACTIVE, (ch) => REPLACEMENTS[ch] ?? `\\${ch}`);
   // What would start a quick action, list, ordered list or setext heading if it began a line.

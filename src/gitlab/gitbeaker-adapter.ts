@@ -220,6 +220,10 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
       return toNote(await api.IssueNotes.edit(await pid(), iid, noteId, { body }));
     },
 
+    async deleteNote(iid, noteId) {
+      await orNull(raw.delete<unknown>(`projects/${await pid()}/issues/${iid}/notes/${noteId}`));
+    },
+
     async listLabelEvents(iid) {
       const projectId = await pid();
       const items = await allPages(async (page) => {

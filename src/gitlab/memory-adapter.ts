@@ -70,7 +70,7 @@ export interface MemoryGateway extends GitLabGateway {
   forProject(project: string | number): MemoryGateway;
 }
 
-const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent', 'testHook', 'createGroup', 'createProject', 'setMember', 'removeMember', 'createGroupLabel', 'updateGroupLabel']);
+const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'deleteNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent', 'testHook', 'createGroup', 'createProject', 'setMember', 'removeMember', 'createGroupLabel', 'updateGroupLabel']);
 
 /** An in-memory GitLab behind the port, for unit tests and dry runs. */
 export function createMemoryGateway(opts: MemoryGatewayOptions = {}): MemoryGateway {
@@ -209,6 +209,12 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
         const note: Note = { ...old, body, updatedAt: now(world) };
         entry.notes[index] = note;
         return note;
+      }),
+
+    deleteNote: (iid, noteId) =>
+      call('deleteNote', iid, () => {
+        const entry = findIssue(rec(), iid);
+        entry.notes = entry.notes.filter((n) => n.id !== noteId);
       }),
 
     listLabelEvents: (iid) => call('listLabelEvents', iid, () => [...findIssue(rec(), iid).labelEvents]),

@@ -260,6 +260,8 @@ export interface GitLabGateway extends HookHost, MemberHost {
   getNote(iid: number, noteId: number): Promise<Note | null>;
   createNote(iid: number, body: string): Promise<Note>;
   updateNote(iid: number, noteId: number, body: string): Promise<Note>;
+  /** Deletes a note (its author, or Maintainer and up); deleting one already gone is not an error. */
+  deleteNote(iid: number, noteId: number): Promise<void>;
 
   /** Every label added to or removed from an issue, oldest first: the only record of who moved a card. */
   listLabelEvents(iid: number): Promise<LabelEvent[]>;
