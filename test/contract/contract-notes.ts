@@ -22,6 +22,18 @@ export function notesAndLinksContract(ctx: ContractContext): void {
     expect(notes.map((n) => [n.id, n.body])).toEqual([[note.id, 'Status: in progress']]);
   });
 
+  it('reads one note by id as GitLab has it now (author, body), and a missing note or issue as null', async () => {
+    const issue = await ctx.gw().createIssue(draft());
+    const other = await ctx.gw().createIssue(draft({ title: 'SRE I training: @bob' }));
+    const note = await ctx.gw().createNote(issue.iid, '@trellis-bot status');
+    await ctx.gw().updateNote(issue.iid, note.id, '@trellis-bot help');
+    expect(await ctx.gw().getNote(issue.iid, note.id)).toMatchObject({ id: note.id, author: fx.bot, system: false, body: '@trellis-bot help' });
+    expect(await ctx.gw().getNote(issue.iid, 424_242)).toBeNull();
+    // A note is found only on its own issue: the id of a note on another issue is not one of this issue's.
+    expect(await ctx.gw().getNote(other.iid, note.id)).toBeNull();
+    expect(await ctx.gw().getNote(424_242, note.id)).toBeNull();
+  });
+
   it('lists no notes for a fresh issue and reports notes on a missing issue as not found', async () => {
     const issue = await ctx.gw().createIssue(draft());
     expect((await ctx.gw().listNotes(issue.iid)).filter((n) => !n.system)).toEqual([]);

@@ -70,6 +70,8 @@ export interface E2EOptions {
   /** Extra simulator users not on the roster. */
   readonly extraUsers?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Trellis's logger; default silent (or the level `E2E_LOG` names). */
+  readonly log?: pino.Logger;
 }
 
 /** Starts the GitLab simulator and a whole Trellis (api + workers) on it, with a webhook registered. */
@@ -99,7 +101,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     TRELLIS_SHUTDOWN_TIMEOUT_MS: '5000',
     ...opts.env,
   });
-  const trellis = await startTrellis(config, { role: 'all', log: pino({ level: process.env.E2E_LOG ?? 'silent' }), now: () => clock ?? new Date() });
+  const trellis = await startTrellis(config, { role: 'all', log: opts.log ?? pino({ level: process.env.E2E_LOG ?? 'silent' }), now: () => clock ?? new Date() });
   const root = userClient(sim, 'root', sim.rootToken);
   await root.api('POST', `/projects/${projectId}/hooks`, {
     url: `${trellis.url}/webhooks/gitlab`,

@@ -91,10 +91,14 @@ async function syncModule(payload: Issue, event: Pick<ModuleEventInput, 'action'
   let plan = await planFor(event);
   if (plan.decision === 'awaiting-label-event') {
     // Someone moved the card to complete and that event has not come (lost, or still on its way):
-    // GitLab's label events say who did, and the move is judged as its own event would have been.
+    // GitLab's label events say who did, and the move is judged as its own event would have been, on
+    // the issue as GitLab has it (this event's payload is not what a sign-off may rest on).
     const complete = stateLabel(id.kind, 'complete');
-    const movedBy = await whoAdded(ctx, issue.iid, complete);
-    if (movedBy) plan = await planFor({ action: 'update', actor: movedBy, changes: { labels: { previous: issue.labels.filter((l) => l !== complete), current: issue.labels } } });
+    const [movedBy, fresh] = await Promise.all([whoAdded(ctx, issue.iid, complete), ctx.gitlab.getIssue(issue.iid)]);
+    if (movedBy && fresh) {
+      issue = fresh;
+      plan = await planFor({ action: 'update', actor: movedBy, changes: { labels: { previous: issue.labels.filter((l) => l !== complete), current: issue.labels } } });
+    }
   }
   await apply(ctx, [...adoption, ...plan.actions], issue, `module ${plan.decision}`);
 }
