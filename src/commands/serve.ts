@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { startDemo } from '../demo/start-demo.js';
 import { startTrellis } from '../main.js';
+import { setupCommand } from './setup.js';
 import type { Role } from '../main.js';
 
 /**
@@ -21,6 +22,10 @@ export async function serveCommand(config: Config, role: Role, log: Logger): Pro
   const trellis = await startTrellis(cfg, { role, log, print: (line) => console.log(line), freshState: demo !== undefined });
   if (demo && trellis.url) {
     await demo.register(trellis.url);
+    // Demo mode is set up as `trellis setup` would set up a real department: labels, templates and
+    // the private records projects with their members and webhook.
+    const code = await setupCommand({ ...cfg, publicUrl: trellis.url }, { dryRun: false, resetToken: false, log, print: (line) => log.debug({ line }, 'demo setup') });
+    if (code !== 0) log.warn({}, 'demo setup reported problems; run `trellis setup --dry-run` against the simulator to see them');
     for (const line of demo.instructions(trellis.url)) console.log(line);
   }
   log.info({ role, url: trellis.url, redis: trellis.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'trellis started');

@@ -28,7 +28,12 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
       { username: 'trellis-bot', name: 'Trellis', tokens: [BOT_TOKEN] },
       ...DEMO_PEOPLE.map((u) => ({ username: u, name: u[0]!.toUpperCase() + u.slice(1), tokens: [`demo-${u}-token`] })),
     ],
-    groups: [{ path: 'infra', name: 'Infrastructure' }],
+    // The records group holds each report's private records project; only the bot is a member of it
+    // (and the roster's record readers, added by setup), so no department member inherits access.
+    groups: [
+      { path: 'infra', name: 'Infrastructure' },
+      { path: DEMO_RECORDS_GROUP, name: 'Career records', members: [{ username: 'trellis-bot', access_level: 50 }] },
+    ],
     projects: [
       {
         path: DEMO_PROJECT,
@@ -73,7 +78,8 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
         '',
         'Trellis demo mode: no GITLAB_URL set, so Trellis runs against its built-in GitLab simulator.',
         `  GitLab simulator   ${sim.url}/api/v4   (root token: ${sim.rootToken})`,
-        `  records project    ${DEMO_PROJECT} (id ${projectId}), roster in .trellis/roster.yml`,
+        `  department project ${DEMO_PROJECT} (id ${projectId}), roster in .trellis/roster.yml`,
+        `  private records    ${DEMO_RECORDS_GROUP}/<person>: each report's checkpoints and career conversation, readable by them, their manager and vera (record reader)`,
         `  Trellis            ${trellisUrl}   (health: ${trellisUrl}/healthz, readiness: ${trellisUrl}/readyz)`,
         config.dashboardToken ? `  dashboard          ${trellisUrl}/dashboard   (sign in with DASHBOARD_TOKEN)` : '  dashboard          off: set DASHBOARD_TOKEN to turn on /dashboard and /admin/queues',
         `  people             ${DEMO_PEOPLE.join(', ')}: token demo-<name>-token (e.g. demo-alice-token)`,

@@ -8,6 +8,8 @@ import type { GitLabGateway } from '../../src/gitlab/port.js';
 export const contractFixture = {
   projectPath: 'infra/career',
   otherProjectPath: 'infra/training',
+  /** The group of private records projects; the bot is its Owner. */
+  recordsGroup: 'infra/career-records',
   defaultBranch: 'main',
   bot: 'trellis-bot',
   botToken: 'glpat-contract-bot-token',

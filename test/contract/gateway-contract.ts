@@ -3,6 +3,7 @@ import type { GitLabGateway } from '../../src/gitlab/port.js';
 import type { ContractContext, MakeGateway } from './contract-fixture.js';
 import { issueContract, listingContract } from './contract-issues.js';
 import { notesAndLinksContract } from './contract-notes.js';
+import { placesContract } from './contract-places.js';
 import { projectContract, repositoryContract } from './contract-project.js';
 
 export { contractFixture, type MakeGateway } from './contract-fixture.js';
@@ -33,5 +34,6 @@ export function runGatewayContract(name: string, makeGateway: MakeGateway): void
     describe('listing issues', () => listingContract(ctx));
     describe('notes and links', () => notesAndLinksContract(ctx));
     describe('files, labels and hooks', () => repositoryContract(ctx));
+    describe('groups, projects in groups and members', () => placesContract(ctx));
   });
 }

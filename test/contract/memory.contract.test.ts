@@ -11,6 +11,7 @@ runGatewayContract('in-memory adapter', async () => ({
     accessLevel: fx.botAccessLevel,
     defaultBranch: fx.defaultBranch,
     files: fx.files,
+    groups: ['infra', fx.recordsGroup],
   }),
   cleanup: () => Promise.resolve(),
 }));

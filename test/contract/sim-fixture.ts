@@ -9,7 +9,7 @@ import { contractFixture as fx } from './contract-fixture.js';
 export function contractSeed(): SimSeed {
   return {
     users: [{ username: fx.bot, name: 'Trellis', tokens: [fx.botToken] }, ...fx.people.map((username) => ({ username }))],
-    groups: [{ path: 'infra' }],
+    groups: [{ path: 'infra' }, { path: fx.recordsGroup, members: [{ username: fx.bot, access_level: 50 }] }],
     projects: [
       {
         path: fx.projectPath,
