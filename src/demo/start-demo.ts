@@ -6,8 +6,8 @@ import type { RunningSim } from '../sim/index.js';
 
 export const DEMO_ROSTER = fileURLToPath(new URL('../../demo/roster.yml', import.meta.url));
 export const DEMO_PROJECT = 'infra/career';
-/** The group of the demo department's private records projects. */
-export const DEMO_RECORDS_GROUP = 'infra/career-records';
+/** The group of the demo department's private records projects: top-level, so no parent group's members inherit access. */
+export const DEMO_RECORDS_GROUP = 'career-records';
 const BOT_TOKEN = 'demo-trellis-bot-token';
 const SECRET = 'demo-webhook-secret';
 /** The Redis key prefix of demo mode's queues and caches. */
@@ -45,6 +45,9 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
       { path: 'infra/access-requests', name: 'Access requests', default_branch: 'main', members: [{ username: 'trellis-bot', access_level: 30 }] },
     ],
   });
+  // The administrator who made the records group leaves it (the bot is its Owner): an Owner reads every record.
+  const left = await fetch(`${sim.url}/api/v4/groups/${encodeURIComponent(DEMO_RECORDS_GROUP)}/members/1`, { method: 'DELETE', headers: { 'private-token': sim.rootToken } });
+  if (!left.ok && left.status !== 404) throw new Error(`demo: root could not leave ${DEMO_RECORDS_GROUP}: ${left.status} ${await left.text()}`);
   const demoConfig: Config = Object.freeze({
     ...config,
     gitlab: { url: sim.url, token: BOT_TOKEN, project: DEMO_PROJECT, recordsGroup: DEMO_RECORDS_GROUP },

@@ -4,7 +4,7 @@ import { planQuarterCommand } from '../../src/commands/plan-quarter.js';
 import { runQuarterCommand } from '../../src/commands/run-quarter.js';
 import { loadConfig } from '../../src/config.js';
 import type { JobData } from '../../src/queue/job-queue.js';
-import { BOT, PROJECT, startE2E } from '../helpers/e2e.js';
+import { BOT, PROJECT, RECORDS_GROUP, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { checkpoints, conversations, runJob } from './checkpoint-helpers.js';
@@ -106,7 +106,7 @@ describe('`trellis plan quarter` and `trellis run-quarter`', () => {
     loadConfig({
       GITLAB_URL: e2e.sim.url,
       GITLAB_TOKEN: `tok-${BOT}`,
-      GITLAB_PROJECT: PROJECT,
+      GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP,
       REDIS_URL,
       TRELLIS_QUEUE_PREFIX: e2e.prefix,
       GITLAB_ISSUE_CREATE_PER_MINUTE: String(CREATE_LIMIT),

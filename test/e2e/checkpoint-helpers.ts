@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import pino from 'pino';
 import { BOT } from '../helpers/e2e.js';
-import type { ApiIssue, ApiNote, E2E } from '../helpers/e2e.js';
+import type { ApiIssue, ApiNote, E2E, IssueTarget } from '../helpers/e2e.js';
 
 /** What the checkpoint e2e suites look at, as a person would in GitLab. */
 
@@ -19,14 +19,9 @@ export async function runJob(e2e: E2E, name: string, data: Record<string, unknow
   await e2e.settle();
 }
 
-/** Every issue of the project (any state), as root sees them. */
+/** Every private record (any state) in the people's records projects, as an administrator sees them. */
 export async function allIssues(e2e: E2E, query: Record<string, string> = {}): Promise<ApiIssue[]> {
-  const out: ApiIssue[] = [];
-  for (let page = 1; ; page++) {
-    const batch = await e2e.as('root').issues({ ...query, page: String(page) });
-    out.push(...batch);
-    if (batch.length < 100) return out;
-  }
+  return e2e.as('root').recordIssues(query);
 }
 
 /** The quarter's checkpoints by report; fails when a report has more than one. */
@@ -69,14 +64,14 @@ export function assigneesOf(issue: ApiIssue): string[] {
 }
 
 /** Trellis's notes on an issue. */
-export async function botNotes(e2e: E2E, iid: number): Promise<ApiNote[]> {
-  return (await e2e.as('root').notes(iid)).filter((n) => !n.system && n.author.username === BOT);
+export async function botNotes(e2e: E2E, issue: IssueTarget): Promise<ApiNote[]> {
+  return (await e2e.as('root').notes(issue)).filter((n) => !n.system && n.author.username === BOT);
 }
 
 /** Trellis's one status note (fails when there are two). */
-export async function statusNote(e2e: E2E, iid: number): Promise<string | undefined> {
-  const notes = (await botNotes(e2e, iid)).filter((n) => n.body.includes('<!-- trellis:status:checkpoint -->'));
-  expect(notes.length, `status notes on #${iid}`).toBeLessThanOrEqual(1);
+export async function statusNote(e2e: E2E, issue: IssueTarget): Promise<string | undefined> {
+  const notes = (await botNotes(e2e, issue)).filter((n) => n.body.includes('<!-- trellis:status:checkpoint -->'));
+  expect(notes.length, `status notes on ${JSON.stringify(issue)}`).toBeLessThanOrEqual(1);
   return notes[0]?.body;
 }
 

@@ -37,6 +37,7 @@ async function startReceiver(accept: string): Promise<Receiver> {
 }
 
 const PROJECT = 'infra/career';
+const RECORDS_GROUP = 'career-records';
 const NOW = new Date('2026-03-10T12:00:00Z'); // FY27-Q1 with the demo roster's February fiscal year
 let sim: RunningSim;
 let receiver: Receiver;
@@ -83,7 +84,7 @@ async function setup(opts: { token?: string; secret?: string; dryRun?: boolean; 
   const config = loadConfig({
     GITLAB_URL: sim.url,
     GITLAB_TOKEN: opts.token ?? 'tok-bot',
-    GITLAB_PROJECT: PROJECT,
+    GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP,
     WEBHOOK_SECRET: opts.secret ?? 'secret-1',
     TRELLIS_PUBLIC_URL: receiver.url,
     GITLAB_API_PER_MINUTE: '0',

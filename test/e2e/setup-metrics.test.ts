@@ -5,7 +5,7 @@ import { createLocalBudget } from '../../src/gitlab/api-budget.js';
 import { reconcileStatusKey } from '../../src/http/dashboard/reconcile-status.js';
 import { createMetrics, routeClass } from '../../src/http/metrics.js';
 import { startTrellis } from '../../src/main.js';
-import { BOT, PROJECT, startE2E } from '../helpers/e2e.js';
+import { BOT, PROJECT, RECORDS_GROUP, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 
@@ -116,7 +116,7 @@ describe('a worker-only process with TRELLIS_METRICS_PORT', () => {
   it('serves its own /metrics, /healthz and /readyz, and no webhook route', async () => {
     const prefix = randomPrefix('worker-metrics');
     const worker = await startTrellis(
-      loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, TRELLIS_QUEUE_PREFIX: prefix, REDIS_URL, HOST: '127.0.0.1', TRELLIS_METRICS_PORT: '0', LOG_LEVEL: 'silent' }),
+      loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP, TRELLIS_QUEUE_PREFIX: prefix, REDIS_URL, HOST: '127.0.0.1', TRELLIS_METRICS_PORT: '0', LOG_LEVEL: 'silent' }),
       { role: 'worker', log: pino({ level: 'silent' }) },
     );
     const redis = testRedis();
@@ -139,7 +139,7 @@ describe('a worker-only process with TRELLIS_METRICS_PORT', () => {
   it('serves no HTTP without it', async () => {
     const prefix = randomPrefix('worker-quiet');
     const worker = await startTrellis(
-      loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, TRELLIS_QUEUE_PREFIX: prefix, REDIS_URL, HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+      loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP, TRELLIS_QUEUE_PREFIX: prefix, REDIS_URL, HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
       { role: 'worker', log: pino({ level: 'silent' }) },
     );
     const redis = testRedis();

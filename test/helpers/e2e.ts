@@ -4,7 +4,11 @@ import pino from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_ROSTER } from '../../src/demo/start-demo.js';
-import { startTrellis } from '../../src/main.js';
+import { parseRoster } from '../../src/core/parse-roster.js';
+import { recordsLayout } from '../../src/core/records-layout.js';
+import { silentLog } from '../../src/core/log.js';
+import { createLocalGateway, startTrellis } from '../../src/main.js';
+import { runRecordsSetup } from '../../src/workflows/setup/records-setup.js';
 import type { Trellis } from '../../src/main.js';
 import { inboxBacklog } from '../../src/queue/event-intake.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
@@ -14,6 +18,11 @@ import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from './redis.js';
 
 export const PROJECT = 'infra/career';
 export const BOT = 'trellis-bot';
+/** The group of the people's private records projects (`career-records/alice`): a top-level group, so nobody inherits access from a parent. */
+export const RECORDS_GROUP = 'career-records';
+
+/** An issue by iid in the department project, or any issue as the API returned it (its own project). */
+export type IssueTarget = number | { readonly iid: number; readonly project_id: number };
 
 /** An issue as the REST API returns it (the fields tests look at). */
 export interface ApiIssue {
@@ -28,6 +37,7 @@ export interface ApiIssue {
   confidential: boolean;
   due_date: string | null;
   web_url: string;
+  project_id: number;
 }
 
 export interface ApiNote {
@@ -42,11 +52,13 @@ export interface UserClient {
   readonly username: string;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   createIssue(fields: { title: string; description?: string; labels?: string[]; confidential?: boolean; assignees?: string[] }): Promise<ApiIssue>;
-  editIssue(iid: number, fields: Record<string, unknown>): Promise<ApiIssue>;
-  comment(iid: number, body: string): Promise<ApiNote>;
-  issue(iid: number): Promise<ApiIssue>;
-  notes(iid: number): Promise<ApiNote[]>;
+  editIssue(target: IssueTarget, fields: Record<string, unknown>): Promise<ApiIssue>;
+  comment(target: IssueTarget, body: string): Promise<ApiNote>;
+  issue(target: IssueTarget): Promise<ApiIssue>;
+  notes(target: IssueTarget): Promise<ApiNote[]>;
   issues(query?: Record<string, string>): Promise<ApiIssue[]>;
+  /** Every issue of the records group this user can read (any state), as GitLab's group listing shows them. */
+  recordIssues(query?: Record<string, string>): Promise<ApiIssue[]>;
 }
 
 export interface E2E {
@@ -88,6 +100,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     GITLAB_URL: sim.url,
     GITLAB_TOKEN: `tok-${BOT}`,
     GITLAB_PROJECT: PROJECT,
+    TRELLIS_RECORDS_GROUP: RECORDS_GROUP,
     WEBHOOK_SECRET: 'e2e-secret',
     TRELLIS_QUEUE_PREFIX: prefix,
     REDIS_URL,
@@ -112,6 +125,21 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     confidential_note_events: true,
     push_events: true,
   });
+  // The people's private records projects, their members and the group webhook, as `trellis setup` makes them.
+  const parsed = parseRoster(roster, 'roster.yml');
+  if (parsed.ok) {
+    const records = await runRecordsSetup({
+      gitlab: createLocalGateway(config, config.gitlab!, silentLog),
+      layout: recordsLayout(RECORDS_GROUP),
+      roster: parsed.roster,
+      webhook: { publicUrl: trellis.url, secret: 'e2e-secret', resetToken: false },
+      now: clock ?? new Date(),
+      dryRun: false,
+      log: silentLog,
+    });
+    const problems = records.rows.filter((r) => r.outcome === 'problem');
+    if (problems.length > 0) throw new Error(`e2e: records setup: ${problems.map((p) => `${p.name}: ${p.detail}`).join('; ')}`);
+  }
   const conn = testRedis();
   const queues = [new Queue(EVENTS_QUEUE, { connection: conn, prefix }), new Queue(JOBS_QUEUE, { connection: conn, prefix })];
 
@@ -183,7 +211,7 @@ export async function seedRecords(sim: RunningSim, roster: string, usernames: re
   const names = [...new Set(usernames)];
   const seeded = await sim.seed({
     users: [{ username: BOT, name: 'Trellis', tokens: [`tok-${BOT}`] }, ...names.map((u) => ({ username: u, name: u, tokens: [`tok-${u}`] }))],
-    groups: [{ path: 'infra' }],
+    groups: [{ path: 'infra' }, { path: RECORDS_GROUP, members: [{ username: BOT, access_level: 50 }] }],
     projects: [
       {
         path: PROJECT,
@@ -194,7 +222,17 @@ export async function seedRecords(sim: RunningSim, roster: string, usernames: re
       { path: 'infra/access-requests', default_branch: 'main', members: [{ username: BOT, access_level: 30 }] },
     ],
   });
+  await leaveRecordsGroup(sim);
   return { projectId: seeded.projects[PROJECT]!.id, users: Object.fromEntries(Object.entries(seeded.users).map(([u, v]) => [u, v.id])) };
+}
+
+/**
+ * The administrator who created the records group leaves it once the bot is its Owner, as the setup
+ * guide says: otherwise they stay an Owner who can read every record, and setup reports them.
+ */
+export async function leaveRecordsGroup(sim: RunningSim): Promise<void> {
+  const res = await fetch(`${sim.url}/api/v4/groups/${encodeURIComponent(RECORDS_GROUP)}/members/1`, { method: 'DELETE', headers: { 'private-token': sim.rootToken } });
+  if (!res.ok && res.status !== 404) throw new Error(`e2e: root could not leave ${RECORDS_GROUP}: ${res.status} ${await res.text()}`);
 }
 
 function rosterUsernames(yaml: string): string[] {
@@ -224,11 +262,22 @@ function userClient(sim: RunningSim, username: string, token: string, projectId?
       const assignee_ids = f.assignees ? await Promise.all(f.assignees.map(async (u) => (await client.api<Array<{ id: number }>>('GET', `/users?username=${u}`))[0]!.id)) : undefined;
       return client.api('POST', `${project()}/issues`, { title: f.title, description: f.description, labels: f.labels?.join(','), confidential: f.confidential, assignee_ids });
     },
-    editIssue: (iid, fields) => client.api('PUT', `${project()}/issues/${iid}`, fields),
-    comment: (iid, body) => client.api('POST', `${project()}/issues/${iid}/notes`, { body }),
-    issue: (iid) => client.api('GET', `${project()}/issues/${iid}`),
-    notes: (iid) => client.api('GET', `${project()}/issues/${iid}/notes?per_page=100&sort=asc`),
+    editIssue: (target, fields) => client.api('PUT', issuePath(target), fields),
+    comment: (target, body) => client.api('POST', `${issuePath(target)}/notes`, { body }),
+    issue: (target) => client.api('GET', issuePath(target)),
+    notes: (target) => client.api('GET', `${issuePath(target)}/notes?per_page=100&sort=asc`),
     issues: (query = {}) => client.api('GET', `${project()}/issues?${new URLSearchParams({ per_page: '100', state: 'all', ...query })}`),
+    async recordIssues(query = {}) {
+      const out: ApiIssue[] = [];
+      for (let page = 1; ; page++) {
+        const batch = await client.api<ApiIssue[]>('GET', `/groups/${encodeURIComponent(RECORDS_GROUP)}/issues?${new URLSearchParams({ per_page: '100', state: 'all', ...query, page: String(page) })}`);
+        out.push(...batch);
+        if (batch.length < 100) return out;
+      }
+    },
   };
+  function issuePath(target: IssueTarget): string {
+    return typeof target === 'number' ? `${project()}/issues/${target}` : `/projects/${target.project_id}/issues/${target.iid}`;
+  }
   return client;
 }

@@ -14,7 +14,7 @@ import { startSimulator } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import type { ApiIssue } from '../helpers/e2e.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
-import { allIssues, allNotes, asUser, BOT, countByTitle, figure, jobsInFlight, PROJECT, rest, rosterPeople, SECRET, seedRecords, sleep, until } from './reliability-helpers.js';
+import { allIssues, allNotes, asUser, BOT, countByTitle, figure, jobsInFlight, PROJECT, RECORDS_GROUP, rest, rosterPeople, SECRET, seedRecords, sleep, until } from './reliability-helpers.js';
 import { expireDeadLocks, recoverStalled, startWorkerProcess } from './worker-process.js';
 import type { WorkerProcess } from './worker-process.js';
 
@@ -67,7 +67,7 @@ function workerEnv(s: RunningSim = sim, queuePrefix = prefix): Record<string, st
   return {
     GITLAB_URL: s.url,
     GITLAB_TOKEN: `tok-${BOT}`,
-    GITLAB_PROJECT: PROJECT,
+    GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP,
     REDIS_URL,
     TRELLIS_QUEUE_PREFIX: queuePrefix,
     HOST: '127.0.0.1',

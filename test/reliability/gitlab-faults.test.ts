@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startTrellis } from '../../src/main.js';
 import type { Trellis } from '../../src/main.js';
-import { BOT, PROJECT, startE2E } from '../helpers/e2e.js';
+import { BOT, PROJECT, RECORDS_GROUP, startE2E } from '../helpers/e2e.js';
 import type { ApiIssue, E2E } from '../helpers/e2e.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 import { tickAreas } from '../e2e/checkpoint-helpers.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   e2e = await startE2E({ now: '2026-05-04T09:00:00.000Z', env: { TRELLIS_WORKER_CONCURRENCY: '4' } });
   // An api-only Trellis on the same GitLab: what it answers, and whether it calls GitLab at all.
   api = await startTrellis(
-    loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, WEBHOOK_SECRET: SECRET, REDIS_URL, TRELLIS_QUEUE_PREFIX: apiPrefix, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' }),
+    loadConfig({ GITLAB_URL: e2e.sim.url, GITLAB_TOKEN: `tok-${BOT}`, GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP, WEBHOOK_SECRET: SECRET, REDIS_URL, TRELLIS_QUEUE_PREFIX: apiPrefix, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' }),
     { role: 'api', log },
   );
 }, 90_000);

@@ -15,7 +15,7 @@ import { captureHooks } from './capture-hooks.js';
 import type { CapturedDelivery, HookCapture } from './capture-hooks.js';
 import { startPrivateRedis } from './private-redis.js';
 import type { PrivateRedis } from './private-redis.js';
-import { allNotes, asUser, BOT, deliver, figure, gitlabHeadersOf, pool, PROJECT, rosterPeople, SECRET, seedRecords, sleep, until, webhookOutcomes } from './reliability-helpers.js';
+import { allNotes, asUser, BOT, deliver, figure, gitlabHeadersOf, pool, PROJECT, RECORDS_GROUP, rosterPeople, SECRET, seedRecords, sleep, until, webhookOutcomes } from './reliability-helpers.js';
 
 const EVENTS = 400;
 /** Redis is killed once this many events were answered 202. */
@@ -51,7 +51,7 @@ beforeAll(async () => {
     loadConfig({
       GITLAB_URL: sim.url,
       GITLAB_TOKEN: `tok-${BOT}`,
-      GITLAB_PROJECT: PROJECT,
+      GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP,
       WEBHOOK_SECRET: SECRET,
       REDIS_URL: redis.url,
       TRELLIS_QUEUE_PREFIX: prefix,

@@ -15,6 +15,7 @@ import type { ApiIssue, ApiNote } from '../helpers/e2e.js';
 
 export const BOT = 'trellis-bot';
 export const PROJECT = 'infra/career';
+export { RECORDS_GROUP } from '../helpers/e2e.js';
 export const SECRET = 'reliability-secret';
 
 /** Prints one figure line (`reliability duplicates: ...`) so CI logs show what each run threw and kept. */
