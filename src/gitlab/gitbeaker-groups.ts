@@ -80,7 +80,11 @@ export function memberMethods(raw: HttpRequester, base: Base, findUser: (usernam
     },
     async removeMember(username) {
       const [prefix, id] = [await base(), await userId(username)];
-      await orNull(raw.delete<unknown>(`${prefix}/members/${id}`));
+      // Removing a group member also removes their direct memberships below it unless told not to
+      // (app/services/members/destroy_service.rb): a record reader who is also a manager keeps the
+      // memberships of their reports' projects.
+      const searchParams = prefix.startsWith('groups/') ? { skipSubresources: true } : {};
+      await orNull(raw.delete<unknown>(`${prefix}/members/${id}`, { searchParams }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT, startE2E } from '../helpers/e2e.js';
+import { BOT, RECORDS_GROUP, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
 import {
   assigneesOf,
@@ -51,14 +51,14 @@ describe('a fiscal year of career checkpoints for a small department', () => {
   it('`big-picture` opens a confidential conversation for the commenter, once, however often the note is delivered', async () => {
     e2e.sim.setFaults({ webhook_duplicate_ratio: 1 });
     const asked = await e2e.as('alice').createIssue({ title: 'my career' });
-    await e2e.as('alice').comment(asked.iid, `@${BOT} big-picture`);
+    await e2e.as('alice').comment(asked, `@${BOT} big-picture`);
     await e2e.settle();
     e2e.sim.setFaults({ webhook_duplicate_ratio: 0 });
     const talk = (await conversations(e2e)).get('alice')!;
     expect([talk.confidential, assigneesOf(talk)]).toEqual([true, ['alice', 'carol']]);
     expect(talk.description).toContain('## 2. Your lighthouse');
-    const replies = (await botNotes(e2e, asked.iid)).map((n) => n.body);
-    expect(replies).toEqual([expect.stringContaining(`Opened alice's big-picture career conversation: #${talk.iid}, confidential, assigned to alice and carol.`)]);
+    const replies = (await botNotes(e2e, asked)).map((n) => n.body);
+    expect(replies).toEqual([expect.stringContaining(`Opened alice's big-picture career conversation: ${RECORDS_GROUP}/alice#${talk.iid} in alice's private records project, assigned to alice and carol.`)]);
   });
 
   it('FY27-Q1 opens with one confidential checkpoint and one big-picture conversation per report, assigned to the report and the manager', async () => {
@@ -108,7 +108,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     e2e.sim.setFaults({ webhook_duplicate_ratio: 1 });
     const q1 = await checkpoints(e2e, 'FY27-Q1');
     const edit = (who: string, by: string, positions: number[]) =>
-      e2e.as(by).editIssue(q1.get(who)!.iid, { description: tickAreas(q1.get(who)!.description ?? '', positions) });
+      e2e.as(by).editIssue(q1.get(who)!, { description: tickAreas(q1.get(who)!.description ?? '', positions) });
     await edit('alice', 'alice', [0, 2]);
     await edit('bob', 'carol', [0, 1, 2, 3]);
     await edit('olivia', 'olivia', [1]);
@@ -116,36 +116,36 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     e2e.sim.setFaults({ webhook_duplicate_ratio: 0 });
     const after = await checkpoints(e2e, 'FY27-Q1');
     expect(['alice', 'bob', 'olivia'].map((r) => stateOf(after.get(r)!))).toEqual(['checkpoint::in-progress', 'checkpoint::planning', 'checkpoint::planning']);
-    expect(await statusNote(e2e, after.get('alice')!.iid)).toContain('Focus areas: Incident management and on-call; Capacity planning and performance');
-    const bobNotes = await botNotes(e2e, after.get('bob')!.iid);
+    expect(await statusNote(e2e, after.get('alice')!)).toContain('Focus areas: Incident management and on-call; Capacity planning and performance');
+    const bobNotes = await botNotes(e2e, after.get('bob')!);
     expect(bobNotes.filter((n) => n.body.includes('please choose two or three'))).toHaveLength(1);
     expect(bobNotes.every((n) => !n.body.includes('@'))).toBe(true);
     // Bob unticks one: three is fine, and the status note is edited in place.
-    await e2e.as('bob').editIssue(after.get('bob')!.iid, { description: tickAreas(after.get('bob')!.description ?? '', [0, 1, 2]) });
+    await e2e.as('bob').editIssue(after.get('bob')!, { description: tickAreas(after.get('bob')!.description ?? '', [0, 1, 2]) });
     await e2e.settle();
     const bob = await checkpointOf(e2e, 'FY27-Q1', 'bob');
     expect(stateOf(bob)).toBe('checkpoint::in-progress');
-    expect((await botNotes(e2e, bob.iid)).length).toBe(2);
+    expect((await botNotes(e2e, bob)).length).toBe(2);
   });
 
   it('`checkpoint` and `big-picture` commands: refused for others, answered with the existing record for the report', async () => {
     const note = await e2e.as('bob').createIssue({ title: 'career questions' });
-    await e2e.as('bob').comment(note.iid, `@${BOT} checkpoint @alice`);
-    await e2e.as('carol').comment(note.iid, `@${BOT} checkpoint @alice\n@${BOT} big-picture @alice`);
+    await e2e.as('bob').comment(note, `@${BOT} checkpoint @alice`);
+    await e2e.as('carol').comment(note, `@${BOT} checkpoint @alice\n@${BOT} big-picture @alice`);
     await e2e.settle();
-    const replies = (await botNotes(e2e, note.iid)).map((n) => n.body);
+    const replies = (await botNotes(e2e, note)).map((n) => n.body);
     const alice = await checkpointOf(e2e, 'FY27-Q1', 'alice');
     expect(replies).toEqual(
       expect.arrayContaining([
         expect.stringContaining('Only alice or their manager (carol) can open a FY27-Q1 career checkpoint'),
-        expect.stringContaining(`alice's FY27-Q1 career checkpoint is #${alice.iid}; Trellis did not open another.`),
-        expect.stringContaining(`alice's big-picture career conversation is #${(await conversations(e2e)).get('alice')!.iid}`),
+        expect.stringContaining(`alice's FY27-Q1 career checkpoint is ${RECORDS_GROUP}/alice#${alice.iid}; Trellis did not open another.`),
+        expect.stringContaining(`alice's big-picture career conversation is ${RECORDS_GROUP}/alice#${(await conversations(e2e)).get('alice')!.iid}`),
       ]),
     );
     expect((await checkpoints(e2e, 'FY27-Q1')).size).toBe(REPORTS.length);
-    await e2e.as('carol').comment(alice.iid, `@${BOT} status`);
+    await e2e.as('carol').comment(alice, `@${BOT} status`);
     await e2e.settle();
-    const status = (await botNotes(e2e, alice.iid)).filter((n) => n.body.includes('-checkpoint -->'));
+    const status = (await botNotes(e2e, alice)).filter((n) => n.body.includes('-checkpoint -->'));
     expect(status.map((n) => n.body)).toEqual([expect.stringContaining("alice's FY27-Q1 checkpoint is **in progress** (`checkpoint::in-progress`).")]);
   });
 
@@ -154,7 +154,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     await runJob(e2e, 'checkpoint:gather-year', { date: '03-01' });
     await runJob(e2e, 'checkpoint:gather-year', { date: '03-01' });
     const alice = await checkpointOf(e2e, 'FY27-Q1', 'alice');
-    const evidence = (await botNotes(e2e, alice.iid)).filter((n) => n.body.includes('trellis:evidence:2026-03-01'));
+    const evidence = (await botNotes(e2e, alice)).filter((n) => n.body.includes('trellis:evidence:2026-03-01'));
     expect(evidence).toHaveLength(1);
     expect(evidence[0]!.body).toContain(`| FY27-Q1 | #${alice.iid} | in-progress | Incident management and on-call; Capacity planning and performance | none |`);
   });
@@ -169,7 +169,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     await runJob(e2e, 'checkpoint:review-reminder');
     const q1 = await checkpoints(e2e, 'FY27-Q1');
     for (const report of REPORTS) expect(stateOf(q1.get(report)!), report).toBe('checkpoint::review');
-    const status = await statusNote(e2e, q1.get('alice')!.iid);
+    const status = await statusNote(e2e, q1.get('alice')!);
     expect(status).toContain('@alice and @carol: at your last 1:1 of the quarter, record the summary of progress');
     expect(status).toContain('update the EFW ([EFW](https://example.com/efw/alice))');
   });
@@ -178,18 +178,18 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     e2e.setClock('2026-04-24T15:00:00.000Z');
     const q1 = await checkpoints(e2e, 'FY27-Q1');
     const alice = q1.get('alice')!;
-    await e2e.as('alice').editIssue(alice.iid, { description: withSummary(alice.description ?? '', 'Led two incident reviews.\n/close\n@all thanks <b>team</b>') });
+    await e2e.as('alice').editIssue(alice, { description: withSummary(alice.description ?? '', 'Led two incident reviews.\n/close\n@all thanks <b>team</b>') });
     await e2e.settle();
-    await e2e.as('carol').editIssue(alice.iid, { state_event: 'close' });
+    await e2e.as('carol').editIssue(alice, { state_event: 'close' });
     const bob = q1.get('bob')!;
-    await e2e.as('bob').editIssue(bob.iid, { description: withSummary(bob.description ?? '', 'Capacity plan for Redis written.') });
-    await e2e.as('olivia').editIssue(q1.get('olivia')!.iid, { state_event: 'close' });
+    await e2e.as('bob').editIssue(bob, { description: withSummary(bob.description ?? '', 'Capacity plan for Redis written.') });
+    await e2e.as('olivia').editIssue(q1.get('olivia')!, { state_event: 'close' });
     await e2e.settle();
     const after = await checkpoints(e2e, 'FY27-Q1');
     expect([after.get('alice')!.state, stateOf(after.get('alice')!)]).toEqual(['closed', 'checkpoint::done']);
     expect([after.get('bob')!.state, stateOf(after.get('bob')!)]).toEqual(['opened', 'checkpoint::review']);
     expect([after.get('olivia')!.state, stateOf(after.get('olivia')!)]).toEqual(['closed', 'checkpoint::review']);
-    expect((await botNotes(e2e, after.get('olivia')!.iid)).filter((n) => n.body.includes('closed without a summary of progress'))).toHaveLength(2);
+    expect((await botNotes(e2e, after.get('olivia')!)).filter((n) => n.body.includes('closed without a summary of progress'))).toHaveLength(2);
   });
 
   it('the day after quarter end: summaries left open are closed as done, the rest are overdue with one reminder to the manager; FY27-Q2 opens linking back', async () => {
@@ -208,7 +208,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
       carol: ['opened', 'checkpoint::overdue'],
       erin: ['opened', 'checkpoint::overdue'],
     });
-    const reminders = (await botNotes(e2e, q1.get('olivia')!.iid)).filter((n) => n.body.includes('trellis:reminder:overdue'));
+    const reminders = (await botNotes(e2e, q1.get('olivia')!)).filter((n) => n.body.includes('trellis:reminder:overdue'));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.body).toMatch(/^@erin, FY27-Q1 ended on 2026-04-30/);
     const aliceQ2 = await checkpointOf(e2e, 'FY27-Q2', 'alice');
@@ -231,7 +231,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect(assigneesOf(q2.get('olivia')!)).toEqual(['carol', 'olivia']);
     expect((await conversations(e2e)).has('dan')).toBe(true);
     expect([q2.get('bob')!.state, assigneesOf(q2.get('bob')!)]).toEqual(['opened', ['bob', 'carol']]);
-    expect(await statusNote(e2e, q2.get('bob')!.iid)).toContain('bob is not on the roster any more');
+    expect(await statusNote(e2e, q2.get('bob')!)).toContain('bob is not on the roster any more');
     // Pushing the same roster again changes nothing.
     e2e.sim.resetRequests();
     await pushRoster(`${roster}\n# comment\n`);
@@ -250,7 +250,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     e2e.setClock('2026-09-01T08:00:00.000Z');
     await runJob(e2e, 'checkpoint:gather-year', { date: '09-01' });
     const alice = q3.get('alice')!;
-    const note = (await botNotes(e2e, alice.iid)).find((n) => n.body.includes('trellis:evidence:2026-09-01'))?.body ?? '';
+    const note = (await botNotes(e2e, alice)).find((n) => n.body.includes('trellis:evidence:2026-09-01'))?.body ?? '';
     expect(note).toContain("Alice Adams's checkpoints from FY26-Q4 to FY27-Q3");
     expect(note).toContain('| FY26-Q4 | none |');
     expect(note).toContain(`| FY27-Q2 | #${q2.get('alice')!.iid} | overdue | none chosen | none |`);
@@ -262,12 +262,12 @@ describe('a fiscal year of career checkpoints for a small department', () => {
   it('`checkpoint` on the first day of FY27-Q4 opens the commenter’s checkpoint now; the fan-out then opens the others only', async () => {
     e2e.setClock('2026-11-01T07:30:00.000Z');
     const asked = await e2e.as('alice').createIssue({ title: 'new quarter' });
-    await e2e.as('alice').comment(asked.iid, `@${BOT} checkpoint`);
+    await e2e.as('alice').comment(asked, `@${BOT} checkpoint`);
     await e2e.settle();
     const alice = await checkpointOf(e2e, 'FY27-Q4', 'alice');
     expect([alice.due_date, alice.confidential, assigneesOf(alice)]).toEqual(['2027-01-31', true, ['alice', 'carol']]);
     expect(alice.description).toContain(`FY27-Q3 checkpoint: #${(await checkpointOf(e2e, 'FY27-Q3', 'alice')).iid}.`);
-    expect((await botNotes(e2e, asked.iid)).map((n) => n.body)).toEqual([expect.stringContaining(`Opened alice's FY27-Q4 career checkpoint: #${alice.iid}`)]);
+    expect((await botNotes(e2e, asked)).map((n) => n.body)).toEqual([expect.stringContaining(`Opened alice's FY27-Q4 career checkpoint: ${RECORDS_GROUP}/alice#${alice.iid}`)]);
     e2e.setClock('2026-11-01T09:00:00.000Z');
     e2e.sim.resetRequests();
     await runJob(e2e, 'checkpoint:close-quarter');
@@ -290,13 +290,13 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     e2e.setClock('2027-02-10T10:00:00.000Z');
     e2e.sim.setFaults({ webhook_drop_ratio: 1 });
     const alice = await checkpointOf(e2e, 'FY28-Q1', 'alice');
-    await e2e.as('alice').editIssue(alice.iid, { description: tickAreas(alice.description ?? '', [1, 4]) });
+    await e2e.as('alice').editIssue(alice, { description: tickAreas(alice.description ?? '', [1, 4]) });
     await e2e.settle();
     e2e.sim.setFaults({ webhook_drop_ratio: 0 });
     expect(stateOf(await checkpointOf(e2e, 'FY28-Q1', 'alice'))).toBe('checkpoint::planning');
     await runJob(e2e, 'checkpoint:reconcile');
     expect(stateOf(await checkpointOf(e2e, 'FY28-Q1', 'alice'))).toBe('checkpoint::in-progress');
-    expect(await statusNote(e2e, alice.iid)).toContain('**Checkpoint: in progress.**');
+    expect(await statusNote(e2e, alice)).toContain('**Checkpoint: in progress.**');
     e2e.sim.resetRequests();
     await runJob(e2e, 'checkpoint:reconcile');
     expect(e2e.sim.requests().byClass.write).toBe(0);
