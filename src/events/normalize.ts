@@ -98,7 +98,7 @@ function issueEvent(hook: IssueHook, confidential: boolean, meta: Meta): IssueEv
     confidential: attrs.confidential ?? (confidential || hook.event_type === 'confidential_issue'),
     webUrl: attrs.url,
   });
-  return withUuid({ type: 'issue', action, actor, project: projectOf(hook.project), issue, changes: issueChanges(hook.changes) }, meta);
+  return withUuid({ type: 'issue', action, actor, project: projectOf(hook.project), issue, ...(attrs.author_id !== undefined ? { issueAuthorId: attrs.author_id } : {}), changes: issueChanges(hook.changes) }, meta);
 }
 
 function noteEvent(hook: NoteHook, confidential: boolean, meta: Meta): NoteEvent {
@@ -122,6 +122,7 @@ function noteEvent(hook: NoteHook, confidential: boolean, meta: Meta): NoteEvent
       project: projectOf(hook.project),
       note: { id: note.id, body: note.note, url: note.url },
       issue,
+      ...(hook.issue.author_id !== undefined ? { issueAuthorId: hook.issue.author_id } : {}),
     },
     meta,
   );

@@ -35,6 +35,8 @@ export interface IssueEvent {
   readonly project: ProjectRef;
   /** The issue as the payload shows it after the change. */
   readonly issue: Issue;
+  /** The issue author's user id as the payload gives it (`issue.author` is '' unless the actor wrote it). */
+  readonly issueAuthorId?: number;
   readonly changes: IssueChanges;
   readonly eventUuid?: string;
 }
@@ -47,6 +49,8 @@ export interface NoteEvent {
   readonly note: { readonly id: number; readonly body: string; readonly url: string };
   /** The issue the note is on, as the payload shows it. */
   readonly issue: Issue;
+  /** The issue author's user id as the payload gives it. */
+  readonly issueAuthorId?: number;
   readonly eventUuid?: string;
 }
 

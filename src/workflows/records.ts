@@ -25,6 +25,11 @@ export function isOwnRecord(ctx: Pick<WorkflowContext, 'config'>, issue: Pick<Is
   return issue.author.toLowerCase() === bot.toLowerCase() && recordsOf(ctx).ownerOfIssue(issue.webUrl) === person.toLowerCase();
 }
 
+/** Whether Trellis wrote the issue an event is about: by the payload's author id, or its author's name. */
+export function writtenByBot(event: { readonly issue: Pick<Issue, 'author'>; readonly issueAuthorId?: number }, bot: { readonly id: number; readonly username: string }): boolean {
+  return event.issueAuthorId !== undefined ? event.issueAuthorId === bot.id : event.issue.author.toLowerCase() === bot.username.toLowerCase();
+}
+
 /** Every issue matching `query` in the records group (one paged group listing), Trellis's own only. */
 export async function listRecords(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, query: IssueQuery): Promise<Issue[]> {
   const bot = (await ctx.bot()).username.toLowerCase();

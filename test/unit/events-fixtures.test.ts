@@ -85,6 +85,8 @@ describe('normalised fields', () => {
         updatedAt: '2013-12-03T17:15:43.000Z',
         closedAt: null,
       },
+      // Kept so a worker can tell Trellis's own records without reading the issue.
+      issueAuthorId: 51,
       changes: { labels: { previous: ['API'], current: ['Platform'] } },
       eventUuid: 'delivery-1',
     } satisfies IssueEvent);
@@ -117,6 +119,7 @@ describe('normalised fields', () => {
         updatedAt: '2015-04-26T08:28:42.000Z',
         closedAt: null,
       },
+      issueAuthorId: 1,
       eventUuid: 'delivery-1',
     } satisfies NoteEvent);
   });

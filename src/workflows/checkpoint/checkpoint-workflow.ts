@@ -13,7 +13,7 @@ import { checkpointSchedules, CLOSE_QUARTER_JOB, EVIDENCE_JOB, OPEN_QUARTER_JOB,
 import { ensureCheckpoint } from './ensure-checkpoint.js';
 import { ensureCheckpointJob, listCheckpoints, openQuarter } from './open-quarter.js';
 import { syncChangedAccess } from '../privacy/privacy-workflow.js';
-import { recordsOf } from '../records.js';
+import { recordsOf, writtenByBot } from '../records.js';
 import { planCheckpoint } from './plan-checkpoint.js';
 import { checkpointCommandReply, checkpointCommands, checkpointReplyAction, checkpointStatusReply, decideCheckpointCommand } from './plan-commands.js';
 import { conversationLinks, ENSURE_JOB } from './plan-quarter-open.js';
@@ -73,7 +73,7 @@ function inDepartmentProject(event: IssueEvent | NoteEvent | PushEvent, ctx: Wor
 async function ownCheckpoint(event: IssueEvent | NoteEvent, ctx: WorkflowContext): Promise<ReturnType<typeof identifyCheckpoint>> {
   const id = identifyCheckpoint(event.issue);
   if (!id || recordsOf(ctx).ownerOfProject(event.project.path) !== id.report.toLowerCase()) return null;
-  return event.issue.author.toLowerCase() === (await ctx.bot()).username.toLowerCase() ? id : null;
+  return writtenByBot(event, await ctx.bot()) ? id : null;
 }
 
 /** A push that changed the roster on the default branch re-runs the fan-out (keyed by commit, so once). */

@@ -7,7 +7,7 @@ import type { Workflow, WorkflowContext } from '../workflow.js';
 import { findPerson } from '../../core/roster.js';
 import { ensureRecordsProjectOf } from '../checkpoint/ensure-checkpoint.js';
 import { listConversations } from '../checkpoint/open-quarter.js';
-import { recordsOf } from '../records.js';
+import { recordsOf, writtenByBot } from '../records.js';
 import { CONVERSATION_TEMPLATE, identifyConversation } from './conversation-record.js';
 import { conversationReplyAction, conversationStatus, planBigPicture } from './plan-conversation.js';
 
@@ -22,8 +22,9 @@ export function conversationWorkflow(): Workflow {
     async onEvent(event, ctx) {
       // Editing a note is not giving a new command: it would answer the same note twice.
       if (event.type !== 'note' || event.action === 'update' || !inDepartmentOrRecords(event, ctx)) return;
-      const bot = (await ctx.bot()).username;
-      const onConversation = ownConversation(event, bot, ctx);
+      const me = await ctx.bot();
+      const bot = me.username;
+      const onConversation = ownConversation(event, me, ctx);
       const commands = parseCommands(event.note.body, bot).filter((c) => c.name === 'big-picture' || (c.name === 'status' && onConversation !== null));
       if (commands.length === 0) return;
       const replies: string[] = [];
@@ -38,7 +39,7 @@ export function conversationWorkflow(): Workflow {
 async function answer(command: Command, event: NoteEvent, bot: string, ctx: WorkflowContext): Promise<string> {
   const template = ctx.templates.render(CONVERSATION_TEMPLATE, {});
   if (command.name === 'status') {
-    const person = ownConversation(event, bot, ctx)?.person ?? '';
+    const person = ownConversation(event, await ctx.bot(), ctx)?.person ?? '';
     return conversationStatus(event.issue, person, template);
   }
   const roster = await ctx.roster();
@@ -68,8 +69,8 @@ function inDepartmentOrRecords(event: NoteEvent, ctx: WorkflowContext): boolean 
 }
 
 /** The conversation a note is on, when Trellis wrote it in the records project of the person it names. */
-function ownConversation(event: NoteEvent, bot: string, ctx: WorkflowContext): { person: string } | null {
+function ownConversation(event: NoteEvent, bot: { id: number; username: string }, ctx: WorkflowContext): { person: string } | null {
   const id = identifyConversation(event.issue);
-  if (!id || event.issue.author.toLowerCase() !== bot.toLowerCase()) return null;
+  if (!id || !writtenByBot(event, bot)) return null;
   return recordsOf(ctx).ownerOfProject(event.project.path) === id.person.toLowerCase() ? id : null;
 }
