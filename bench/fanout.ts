@@ -3,7 +3,7 @@ import { renderMarker } from '../src/core/markers.js';
 import { createRenderer } from '../src/core/render-template.js';
 import { loadTemplates } from '../src/templates/load-templates.js';
 import { CONVERSATION_LABEL, CONVERSATION_TEMPLATE, conversationMarker, conversationTitle } from '../src/workflows/conversation/conversation-record.js';
-import { BOT, startE2E } from '../test/helpers/e2e.js';
+import { BOT, RECORDS_GROUP, startE2E } from '../test/helpers/e2e.js';
 import type { ApiIssue, E2E } from '../test/helpers/e2e.js';
 import { department } from './lib/department.js';
 import type { Department } from './lib/department.js';
@@ -92,7 +92,7 @@ export async function runFanout(log: (line: string) => void): Promise<FanoutResu
   }
 }
 
-/** Every report's big-picture conversation, as Trellis would write it, created through the API as the bot. */
+/** Every report's big-picture conversation, as Trellis would write it in their private records project, created through the API as the bot. */
 async function seedConversations(e2e: E2E, dept: Department): Promise<void> {
   const template = createRenderer(await loadTemplates()).render(CONVERSATION_TEMPLATE, {}).trim();
   const manager = (u: string) => (dept.managers.includes(u) ? dept.director : u.slice(0, u.indexOf('e')));
@@ -100,7 +100,7 @@ async function seedConversations(e2e: E2E, dept: Department): Promise<void> {
   for (let i = 0; i < dept.reports.length; i += 25) {
     await Promise.all(
       dept.reports.slice(i, i + 25).map((u) =>
-        bot.api('POST', `/projects/${e2e.projectId}/issues`, {
+        bot.api('POST', `/projects/${encodeURIComponent(`${RECORDS_GROUP}/${u}`)}/issues`, {
           title: conversationTitle(u),
           description: `For ${u} (${u}), with ${manager(u)} (${manager(u)}), their manager.\n\n${template}\n\n${renderMarker(conversationMarker(u))}\n`,
           labels: CONVERSATION_LABEL,
@@ -116,7 +116,7 @@ async function seedConversations(e2e: E2E, dept: Department): Promise<void> {
 async function checkpointsByReport(e2e: E2E, dept: Department): Promise<{ duplicates: number; missing: number }> {
   const per = new Map<string, number>();
   for (let page = 1; ; page++) {
-    const batch = await e2e.as('root').api<ApiIssue[]>('GET', `/projects/${e2e.projectId}/issues?labels=quarter::${QUARTER}&state=all&per_page=100&page=${page}`);
+    const batch = await e2e.as('root').api<ApiIssue[]>('GET', `/groups/${encodeURIComponent(RECORDS_GROUP)}/issues?labels=quarter::${QUARTER}&state=all&per_page=100&page=${page}`);
     for (const issue of batch) {
       const who = /career checkpoint: @(\S+)$/.exec(issue.title)?.[1] ?? '?';
       per.set(who, (per.get(who) ?? 0) + 1);

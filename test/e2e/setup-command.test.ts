@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,13 +53,15 @@ beforeAll(async () => {
   own = Object.keys(templates).length - synced;
   sim = await startSimulator({ port: 0 });
   receiver = await startReceiver('secret-1');
+  const department = (parseYaml(readFileSync(DEMO_ROSTER, 'utf8')) as { people: Array<{ username: string }> }).people.map((p) => p.username).filter((u) => u !== 'alice');
   const seeded = await sim.seed({
     users: [
       { username: 'trellis-bot', name: 'Trellis', tokens: ['tok-bot'] },
       { username: 'dev', name: 'Dev', tokens: ['tok-dev'] },
       { username: 'alice', name: 'Alice', tokens: ['tok-alice'] },
+      ...department.map((username) => ({ username })),
     ],
-    groups: [{ path: 'infra' }],
+    groups: [{ path: 'infra' }, { path: RECORDS_GROUP, members: [{ username: 'trellis-bot', access_level: 50 }] }],
     projects: [
       {
         path: PROJECT,
@@ -109,8 +112,12 @@ interface ApiHook { id: number; url: string; issues_events: boolean; confidentia
 const hooks = () => api<ApiHook[]>('GET', `/projects/${projectId}/hooks`);
 const writes = () => sim.requests().byClass.write;
 const commits = () => sim.requests().byRoute['POST /projects/:id/repository/commits'] ?? 0;
-/** Rows of the printed table whose RESULT column is `result`. */
-const rowsWith = (out: string, result: string) => out.split('\n').filter((l) => new RegExp(`\\s${result}(\\s|$)`).test(l));
+/** Rows of the printed table about the department project whose RESULT column is `result`. */
+const rowsWith = (out: string, result: string) => out.split('\n').filter((l) => !l.includes(RECORDS_GROUP) && new RegExp(`\\s${result}(\\s|$)`).test(l));
+/** Rows about the private records (the records group and the people's projects). */
+const recordRows = (out: string, result: string) => out.split('\n').filter((l) => l.includes(RECORDS_GROUP) && new RegExp(`\\s${result}(\\s|$)`).test(l));
+/** Reports of the demo roster (everyone but vera and grace, who have no manager): one private project each. */
+const REPORTS = 12;
 const templateFile = (name: string) => `.gitlab/issue_templates/${ISSUE_TEMPLATE_NAMES[name]}.md`;
 
 async function openIssue(title: string): Promise<void> {
@@ -137,7 +144,10 @@ describe('trellis setup on the simulator', () => {
     // Every label, the two quarter labels, each synced template and the hook; the templates share one commit.
     expect(rowsWith(out, 'would create')).toHaveLength(TRELLIS_LABELS.length + 2 + synced + 1);
     expect(rowsWith(out, 'skipped')).toHaveLength(own);
-    expect(out).toContain(`dry run: ${TRELLIS_LABELS.length + 2 + 1 + 1} writes needed, 0 problems`);
+    // The private records: 7 record labels and 2 quarter labels on the group, a project per report with
+    // its two members (one row each), vera as record reader, and the group webhook (Premium).
+    expect(recordRows(out, 'would create')).toHaveLength(9 + REPORTS + REPORTS + 1 + 1);
+    expect(out).toContain(`dry run: ${TRELLIS_LABELS.length + 2 + 1 + 1 + 9 + REPORTS * 2 + 1 + 1} writes needed, 0 problems`);
   });
 
   it('creates the labels (with their colours), the templates in one commit and the hook with the secret', async () => {
@@ -165,6 +175,7 @@ describe('trellis setup on the simulator', () => {
     expect(writes()).toBe(before);
     expect(rowsWith(out, 'created|updated')).toEqual([]);
     expect(rowsWith(out, 'unchanged').length).toBe(1 + 1 + TRELLIS_LABELS.length + 2 + synced + 1);
+    expect(recordRows(out, 'created|updated|PROBLEM')).toEqual([]);
     expect(out).toContain('done: 0 writes, 0 problems');
   });
 
@@ -220,5 +231,20 @@ describe('trellis setup on the simulator', () => {
     expect(out).toContain('disabled by GitLab until');
     expect(out).toContain('trellis reconcile');
     expect((await hooks())[0]?.alert_status).toBe('executable');
+  });
+
+  it('makes the department private: each report reads only their own records project, and someone added to the records group by hand is removed', async () => {
+    const group = encodeURIComponent(RECORDS_GROUP);
+    const members = (path: string) => api<Array<{ username: string; access_level: number }>>('GET', `/projects/${encodeURIComponent(path)}/members`);
+    expect((await members(`${RECORDS_GROUP}/alice`)).map((m) => [m.username, m.access_level]).sort()).toEqual([
+      ['alice', 30],
+      ['carol', 30],
+    ]);
+    await expect(api('GET', `/projects/${encodeURIComponent(`${RECORDS_GROUP}/alice`)}`, undefined, 'tok-dev')).rejects.toThrow(/404/);
+    await api('POST', `/groups/${group}/members`, { user_id: (await api<Array<{ id: number }>>('GET', '/users?username=dev'))[0]!.id, access_level: 30 });
+    const { code, out } = await setup({ secret: 'secret-2' });
+    expect(code, out).toBe(0);
+    expect(recordRows(out, 'updated')).toEqual([expect.stringMatching(/^overreader +career-records: dev +updated +removed \(access 30\)/)]);
+    expect((await api<Array<{ username: string }>>('GET', `/groups/${group}/members`)).map((m) => m.username).sort()).toEqual(['trellis-bot', 'vera']);
   });
 });
