@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E } from '../helpers/e2e.js';
+import { RECORDS_GROUP, startE2E } from '../helpers/e2e.js';
 import type { ApiIssue, E2E } from '../helpers/e2e.js';
 
 /**
@@ -39,7 +39,8 @@ beforeAll(async () => {
   let ticked = 0;
   const description = (module!.description ?? '').replace(/- \[ \] /g, (m) => (ticked++ < 5 ? '- [x] ' : m));
   await e2e.as('alice').editIssue(module!.iid, { description });
-  checkpoint = await e2e.as('carol').createIssue({ title: 'FY27-Q1 career checkpoint: @alice', labels: ['career-checkpoint', 'quarter::FY27-Q1', 'checkpoint::in-progress'], confidential: true, assignees: ['alice', 'carol'] });
+  // In alice's private records project, where her manager is a member: the dashboard lists the records group.
+  checkpoint = await e2e.as('carol').api<ApiIssue>('POST', `/projects/${encodeURIComponent(`${RECORDS_GROUP}/alice`)}/issues`, { title: 'FY27-Q1 career checkpoint: @alice', labels: 'career-checkpoint,quarter::FY27-Q1,checkpoint::in-progress', confidential: true });
   internship = await e2e.as('dan').createIssue({ title: 'Internship: shadow on-call', labels: ['internship-request', 'internship::pending-approval'] });
   await e2e.settle();
 }, 90_000);
