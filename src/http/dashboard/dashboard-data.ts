@@ -111,7 +111,7 @@ async function health(deps: DashboardDataDeps, hooks: () => Promise<Hook[]>): Pr
 }
 
 function privacyHealth(audit: AuditStatus | null | undefined): HealthView['privacy'] {
-  if (!audit) return { state: 'warning', text: 'no access audit recorded yet: run `trellis setup` (the audit also runs daily)', overreaders: [] };
+  if (!audit) return { state: 'warning', text: 'no access audit recorded yet: it runs with the next reconcile and daily at 03:30 (`trellis setup` prints the same checks)', overreaders: [] };
   const overreaders = audit.overreaders.map((o) => ({ place: o.place, username: o.username, why: o.outcome === 'inherited' ? `access ${o.accessLevel} through a parent group` : `access ${o.accessLevel}, an Owner Trellis does not remove` }));
   if (overreaders.length > 0) return { state: 'problem', text: `${audit.at}: ${overreaders.length} over-privileged reader${overreaders.length === 1 ? '' : 's'} of private records (see below)`, overreaders };
   const problems = audit.problems.length > 0 ? `; ${audit.problems.length} project${audit.problems.length === 1 ? '' : 's'} could not be checked` : '';
