@@ -11,10 +11,10 @@ export type IssueRef = { readonly iid: number; readonly project?: string } | { r
 export type Action =
   /**
    * Find the issue carrying `marker` (in `project`, default the run's project) or create it from
-   * `draft`. Only an issue Trellis wrote, or one authored by a user in `adoptFrom`, is ever taken
-   * for it: a marker is plain text anyone can type into an issue of their own.
+   * `draft`. Only an issue Trellis wrote is ever taken for it: a marker is plain text anyone can type
+   * into an issue of their own (issues people open from templates are adopted by their workflows' own rules).
    */
-  | { readonly kind: 'ensure-issue'; readonly ref: string; readonly marker: Marker; readonly draft: IssueDraft; readonly project?: string; readonly adoptFrom?: readonly string[] }
+  | { readonly kind: 'ensure-issue'; readonly ref: string; readonly marker: Marker; readonly draft: IssueDraft; readonly project?: string }
   /**
    * Make these labels present and those absent. Adding a scoped label (`scope::value`) removes every
    * other label of its scope, so Free tier behaves like Premium. Writes nothing when already so.

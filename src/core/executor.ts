@@ -174,8 +174,7 @@ class Run {
     const { deps } = this;
     const { ref, marker, draft } = action;
     const bot = (await deps.botUsername()).toLowerCase();
-    const authors = new Set([bot, ...(action.adoptFrom ?? []).map((a) => a.toLowerCase())]);
-    const adoptable = (issue: Issue): boolean => hasMarker(issue.description, marker) && authors.has(issue.author.toLowerCase());
+    const adoptable = (issue: Issue): boolean => hasMarker(issue.description, marker) && issue.author.toLowerCase() === bot;
     const gw = this.gateway(project);
     const projectKey = project ?? this.home;
     const id = markerId(marker);

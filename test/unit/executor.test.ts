@@ -64,6 +64,18 @@ describe('executor', () => {
     expect(await allIssues(gitlab)).toHaveLength(1);
   });
 
+  it.each([
+    ['found by a search', false],
+    ['listed in an index', true],
+  ])('never adopts an issue someone else wrote carrying the marker (%s): it creates its own', async (_how, listed) => {
+    const { gitlab, executor } = setup();
+    const forged = gitlab.seedIssue({ title: 'anything', description: '<!-- trellis:sre-i:alice -->', author: 'carol' });
+    const result = await executor.apply([ensure], listed ? { index: indexIssues([forged], false) } : {});
+    expect(result.steps[0]?.outcome).toBe('created');
+    expect(result.refs.get('module')?.iid).not.toBe(forged.iid);
+    expect(result.refs.get('module')?.author).toBe('trellis-bot');
+  });
+
   it('creates exactly one issue when two workers ensure it at the same time', async () => {
     const { gitlab, deps } = setup();
     const a = createExecutor(deps());
