@@ -5,13 +5,14 @@ import { ApiError, forbidden, notFound } from './errors.js';
 import { applyIssueChange } from './issue-change.js';
 import { findIssues } from './issue-filter.js';
 import { createIssue, paramsToChange, withDescriptionCommands } from './issue-service.js';
-import { setIssueLabels } from './labels.js';
+import { labelById, setIssueLabels } from './labels.js';
 import { paginate } from './pagination.js';
 import { bool } from './params.js';
 import { issueEntity } from './present-issue.js';
 import { labelBasic } from './present-label.js';
 import { userBasicById } from './present-user.js';
-import { actorOf, input, param, requireUser, userProject } from './request-state.js';
+import { actorOf, input, param, requireUser, userGroup, userProject } from './request-state.js';
+import { groupProjects } from './store.js';
 import type { SimIssue, SimProject } from './types.js';
 
 const UPDATE_PARAMS = ['title', 'description', 'labels', 'add_labels', 'remove_labels', 'assignee_ids', 'assignee_id', 'confidential', 'due_date', 'state_event', 'discussion_locked', 'milestone_id', 'weight', 'issue_type', 'updated_at'];
@@ -33,6 +34,18 @@ export function registerIssueRoutes(app: FastifyInstance, ctx: SimContext): void
     return paginate(ctx, req, reply, issues).map((i) => issueEntity(ctx, project, i, { withLabelsDetails: details }));
   });
 
+  // Group issues (lib/api/issues.rb, every tier): issues of every project in the group and its
+  // subgroups that the user may read, confidential ones by each project's rules; `scope` defaults to `all`.
+  app.get('/groups/:id/issues', async (req, reply) => {
+    const group = userGroup(ctx, req);
+    const user = requireUser(req);
+    const p = input(req);
+    const issues = findIssues(ctx, groupProjects(ctx.store, group, true), user, p, 'all');
+    const details = bool(p, 'with_labels_details') ?? false;
+    return paginate(ctx, req, reply, issues).map((i) => issueEntity(ctx, ctx.store.projects.get(i.projectId) as SimProject, i, { withLabelsDetails: details }));
+  });
+
+  // `scope` defaults to `created_by_me`; `all` is every issue the user may read (admins: every issue).
   app.get('/issues', async (req, reply) => {
     const user = requireUser(req);
     const p = input(req);
@@ -69,7 +82,9 @@ export function registerIssueRoutes(app: FastifyInstance, ctx: SimContext): void
     const project = userProject(ctx, req);
     const issue = userIssue(ctx, req, project);
     const user = requireUser(req);
-    if (!user.admin && projectAccess(ctx.store, user, project) < ACCESS.owner) throw forbidden();
+    // `destroy_issue` (app/policies/project_policy.rb): the Planner rule and Owners; not Reporter to Maintainer.
+    const level = projectAccess(ctx.store, user, project);
+    if (!user.admin && level !== ACCESS.planner && level < ACCESS.owner) throw forbidden();
     setIssueLabels(project, issue, []);
     project.issues.delete(issue.iid);
     ctx.store.issues.delete(issue.id);
@@ -77,18 +92,29 @@ export function registerIssueRoutes(app: FastifyInstance, ctx: SimContext): void
     return reply.code(204).send();
   });
 
+  const labelEvents = (issue: SimIssue) => (ctx.store.events.get(issue.id) ?? []).filter((e) => e.kind === 'label');
+  const labelEventEntity = (issue: SimIssue, e: ReturnType<typeof labelEvents>[number]) => {
+    const label = e.labelId === undefined ? undefined : labelById(ctx.store, e.labelId);
+    const basic = label ? labelBasic(label) : null;
+    return {
+      id: e.id, user: userBasicById(ctx, e.userId), created_at: e.createdAt, resource_type: 'Issue', resource_id: issue.id,
+      label: basic ? { id: basic.id, name: basic.name, color: basic.color, description: basic.description } : null, action: e.action,
+    };
+  };
+
   app.get('/projects/:id/issues/:issue_iid/resource_label_events', async (req, reply) => {
     const project = userProject(ctx, req);
     const issue = userIssue(ctx, req, project);
-    const events = (ctx.store.events.get(issue.id) ?? []).filter((e) => e.kind === 'label');
-    return paginate(ctx, req, reply, events).map((e) => {
-      const label = e.labelId === undefined ? undefined : project.labels.get(e.labelId);
-      const basic = label ? labelBasic(label) : null;
-      return {
-        id: e.id, user: userBasicById(ctx, e.userId), created_at: e.createdAt, resource_type: 'Issue', resource_id: issue.id,
-        label: basic ? { id: basic.id, name: basic.name, color: basic.color, description: basic.description } : null, action: e.action,
-      };
-    });
+    return paginate(ctx, req, reply, labelEvents(issue)).map((e) => labelEventEntity(issue, e));
+  });
+
+  // One event by id (lib/api/resource_label_events.rb, `get ":id/issues/:eventable_id/resource_label_events/:event_id"`).
+  app.get('/projects/:id/issues/:issue_iid/resource_label_events/:event_id', async (req) => {
+    const project = userProject(ctx, req);
+    const issue = userIssue(ctx, req, project);
+    const event = labelEvents(issue).find((e) => e.id === Number(param(req, 'event_id')));
+    if (!event) throw notFound();
+    return labelEventEntity(issue, event);
   });
 
   app.get('/projects/:id/issues/:issue_iid/resource_state_events', async (req, reply) => {

@@ -24,6 +24,19 @@ describe('trellis sim (runSimCommand)', () => {
     }
   });
 
+  it('starts on the Free tier when asked, and refuses an unknown tier', async () => {
+    const lines: string[] = [];
+    const sim = await runSimCommand({ port: 0, host: '127.0.0.1', rootToken: 'cli-free', tier: 'free', print: (l) => lines.push(l) });
+    try {
+      expect(lines).toContain('tier: free');
+      const settings = await fetch(`${sim.url}/-/sim/settings`, { headers: { 'PRIVATE-TOKEN': 'cli-free' } });
+      expect(await settings.json()).toEqual({ tier: 'free', scoped_labels: false });
+    } finally {
+      await sim.close();
+    }
+    await expect(runSimCommand({ port: 0, host: '127.0.0.1', rootToken: 'x', tier: 'gold', print: () => {} })).rejects.toThrow(/unknown tier/);
+  });
+
   it('refuses an unknown preset', async () => {
     await expect(runSimCommand({ port: 0, host: '127.0.0.1', rootToken: 'x', preset: 'gitlab.org', print: () => {} })).rejects.toThrow(/unknown preset/);
   });

@@ -106,6 +106,23 @@ describe('simulator responses validate against GitLab\'s schemas (shared/gitlab/
     for (const l of labels) check('public_api/v4/label/basic.json', l);
   });
 
+  it('group labels and group issues match labels/label.json, project_label.json, label_with_counts.json and issues.json', async () => {
+    const made = await t.root.call('POST', '/groups/infra/labels', { name: 'team::sre', color: '#336699', description: 'group label' });
+    expect(made.status).toBe(201);
+    check('public_api/v4/labels/label.json', made.body);
+    check('public_api/v4/label/basic.json', made.body);
+    await t.as('mia').call('POST', `${P}/issues`, { title: 'with a group label', labels: 'team::sre' });
+    for (const l of (await t.as('mia').call('GET', '/groups/infra/labels?with_counts=true')).body) check('public_api/v4/labels/label_with_counts.json', l);
+    const inProject = (await t.as('mia').call('GET', `${P}/labels`)).body;
+    expect(inProject.some((l: Json) => l.name === 'team::sre' && l.is_project_label === false)).toBe(true);
+    for (const l of inProject) check('public_api/v4/labels/project_label.json', l);
+    const issues = (await t.as('mia').call('GET', '/groups/infra/issues')).body;
+    expect(issues.length).toBeGreaterThan(2);
+    check('public_api/v4/issues.json', issues);
+    const detailed = (await t.as('mia').call('GET', '/groups/infra/issues?with_labels_details=true')).body;
+    for (const i of detailed) for (const l of i.labels) check('public_api/v4/label_basic.json', l);
+  });
+
   it('users match user/basic.json', async () => {
     const users = (await t.as('dev').call('GET', '/users?username=mia')).body;
     expect(users).toHaveLength(1);

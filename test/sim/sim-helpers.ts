@@ -100,3 +100,37 @@ export async function startReceiver(status: (r: Received) => number = () => 200)
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return { url, got, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+/**
+ * Trellis's records layout: a private records group whose Owner is the bot and whose record readers
+ * are Reporters; one private project per person with the person and their manager as Developers.
+ * Extra direct members of alice's project play the other roles: gina Guest, pam Planner, rex Reporter.
+ * olga is no member of anything.
+ */
+export const RECORDS: SimSeed = {
+  users: ['bot', 'alice', 'bob', 'mgr', 'reader', 'gina', 'pam', 'rex', 'olga'].map((u) => ({ username: u, name: u.toUpperCase(), tokens: [`tok-${u}`] })),
+  groups: [{
+    path: 'career-records', name: 'Career records', visibility: 'private',
+    members: [{ username: 'bot', access_level: 50 }, { username: 'reader', access_level: 20 }],
+    labels: [{ name: 'record::checkpoint', color: '#112233' }, { name: 'record::conversation', color: '#445566' }, { name: 'confidential-hr', color: '#ff0000' }],
+  }],
+  projects: [
+    {
+      path: 'career-records/alice', visibility: 'private',
+      members: [
+        { username: 'alice', access_level: 30 }, { username: 'mgr', access_level: 30 },
+        { username: 'gina', access_level: 10 }, { username: 'pam', access_level: 15 }, { username: 'rex', access_level: 20 },
+      ],
+    },
+    { path: 'career-records/bob', visibility: 'private', members: [{ username: 'bob', access_level: 30 }, { username: 'mgr', access_level: 30 }] },
+  ],
+};
+
+/** Starts a simulator seeded with RECORDS; `as(user)` gives a client per user. */
+export async function startRecordsSim(opts: SimOptions = {}) {
+  const sim = await startSimulator({ port: 0, ...opts });
+  const seeded = await sim.seed(RECORDS);
+  const as = (u: string) => client(sim, u === 'root' ? sim.rootToken : `tok-${u}`);
+  const id = (u: string) => seeded.users[u]!.id;
+  return { sim, seeded, as, id, root: as('root'), groupId: seeded.groups['career-records']!.id, alice: seeded.projects['career-records/alice']!.id, bob: seeded.projects['career-records/bob']!.id };
+}
