@@ -37,8 +37,10 @@ interface Shared {
   readonly api: InstanceType<typeof Gitlab<false>>;
   readonly raw: HttpRequester;
   readonly users: Map<string, User>;
-  /** When each project's member list last filled `users` (by project id). */
-  readonly membersLoadedAt: Map<number, number>;
+  /** When each project's member list last filled `users` (by project path or id). */
+  readonly membersLoadedAt: Map<string, number>;
+  /** The department project (the gateway's own): its members are everyone Trellis assigns. */
+  readonly home: string | number;
   readonly gateways: Map<string, GitLabGateway>;
   readonly groups: Map<string, GroupGateway>;
   me: Promise<User> | undefined;
@@ -69,7 +71,7 @@ export function createGitbeakerGateway(opts: GitbeakerGatewayOptions): GitLabGat
   const api = new Gitlab({ host, token: opts.token, requesterFn, queryTimeout: null, rateLimits: {} });
   // Hook delivery logs have no gitbeaker resource: same requester, same budget and retries.
   const raw = requesterFn({ url: `${host}/api/v4`, headers: {}, authHeaders: { 'private-token': () => Promise.resolve(opts.token) } });
-  const shared: Shared = { api, raw, users: new Map(), membersLoadedAt: new Map(), gateways: new Map(), groups: new Map(), me: undefined };
+  const shared: Shared = { api, raw, users: new Map(), membersLoadedAt: new Map(), home: opts.project, gateways: new Map(), groups: new Map(), me: undefined };
   return gatewayFor(shared, opts.project);
 }
 
@@ -92,7 +94,7 @@ function groupFor(shared: Shared, ref: string | number, findUser: (username: str
 function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
   const { api, raw } = shared;
   let resolved: Promise<Project> | undefined;
-  const base = async (): Promise<string> => `projects/${await pid()}`;
+  const base = async (): Promise<string> => `projects/${encodeURIComponent(String(ref))}`;
 
   function project(): Promise<Project> {
     // Resolved once; a failure is not cached so the next call tries again.
@@ -100,7 +102,10 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
     resolved.catch(() => (resolved = undefined));
     return resolved;
   }
-  const pid = async (): Promise<number> => (await project()).id;
+  // GitLab takes a project's path wherever it takes its id (URL-encoded, which gitbeaker does), so
+  // calls name the project as given: a fan-out over a thousand people's records projects then costs
+  // no look-up of each project's id.
+  const pid = async (): Promise<string | number> => ref;
 
   async function currentUser(): Promise<User> {
     shared.me ??= api.Users.showCurrentUser().then(toUser);
@@ -118,15 +123,16 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
   }
 
   /**
-   * Fills the user cache from the project's members (100 a page), at most once every 10 minutes: a
-   * fan-out assigning a thousand people then costs ten reads, not a thousand user look-ups.
+   * Fills the user cache from the department project's members (100 a page), at most once every 10
+   * minutes: a fan-out assigning a thousand people, in as many records projects, then costs ten
+   * reads, not a thousand user look-ups. Anyone not among them is looked up by name.
    */
   async function loadMembers(): Promise<void> {
-    const projectId = await pid();
-    const last = shared.membersLoadedAt.get(projectId) ?? 0;
+    const key = String(shared.home);
+    const last = shared.membersLoadedAt.get(key) ?? 0;
     if (Date.now() - last < 10 * 60_000) return;
-    shared.membersLoadedAt.set(projectId, Date.now());
-    for await (const item of pages((page) => api.ProjectMembers.all(projectId, { includeInherited: true, page, perPage: PER_PAGE, showExpanded: true }))) {
+    shared.membersLoadedAt.set(key, Date.now());
+    for await (const item of pages((page) => api.ProjectMembers.all(shared.home, { includeInherited: true, page, perPage: PER_PAGE, showExpanded: true }))) {
       const user = toUser(item);
       shared.users.set(user.username.toLowerCase(), user);
     }
@@ -221,13 +227,13 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
     },
 
     async deleteNote(iid, noteId) {
-      await orNull(raw.delete<unknown>(`projects/${await pid()}/issues/${iid}/notes/${noteId}`));
+      await orNull(raw.delete<unknown>(`${await base()}/issues/${iid}/notes/${noteId}`));
     },
 
     async listLabelEvents(iid) {
-      const projectId = await pid();
+      const prefix = await base();
       const items = await allPages(async (page) => {
-        const res = await raw.get<unknown>(`projects/${projectId}/issues/${iid}/resource_label_events`, { searchParams: { page, perPage: PER_PAGE } });
+        const res = await raw.get<unknown>(`${prefix}/issues/${iid}/resource_label_events`, { searchParams: { page, perPage: PER_PAGE } });
         return { data: res.body, paginationInfo: { next: Number(res.headers['x-next-page']) || null, totalPages: Number(res.headers['x-total-pages']) || null } };
       });
       return items.map(toLabelEvent);
