@@ -156,4 +156,20 @@ describe('private career records', () => {
     const metrics = await (await fetch(`${e2e.trellis.url}/metrics`)).text();
     expect(metrics).toMatch(/^trellis_records_overprivileged_readers 0$/m);
   });
+
+  it('a reconcile of the private layout, once settled, writes nothing and reads listings only, nothing per person', async () => {
+    await runJob(e2e, 'reconcile:run');
+    e2e.sim.resetRequests();
+    await runJob(e2e, 'reconcile:run');
+    const counts = e2e.sim.requests();
+    const reports = MANAGER.size;
+    console.log(`privacy e2e: a settled reconcile of ${reports} reports: ${counts.byClass.read} reads, ${counts.byClass.write} writes`);
+    expect(counts.byClass.write).toBe(0);
+    // Listings (the department project's and the records group's, and the hooks' logs), and an issue
+    // read again only where a listing was older than an event: no project, member list or issue is
+    // read once per person, so the cost grows with the department by a page per 100 records.
+    const listings = ['GET /groups/:id/issues', 'GET /projects/:id/hooks', 'GET /projects/:id/hooks/:hook_id/events', 'GET /projects/:id/issues'];
+    expect(Object.keys(counts.byRoute).filter((r) => !listings.includes(r) && r !== 'GET /projects/:id/issues/:issue_iid')).toEqual([]);
+    expect(counts.byRoute['GET /projects/:id/issues/:issue_iid'] ?? 0).toBeLessThan(reports / 4);
+  });
 });
