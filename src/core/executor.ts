@@ -9,6 +9,7 @@ import type { Locks, RecordCache } from './state-ports.js';
 import type { GitLabGateway, Issue, IssueChange } from '../gitlab/port.js';
 import { labelsAfter } from './labels.js';
 import { issueFingerprint } from './issue-fingerprint.js';
+import { sameAssignees } from './assignees.js';
 
 export interface ExecutorDeps {
   readonly gitlab: GitLabGateway;
@@ -302,10 +303,7 @@ function issueFieldChanges(issue: Issue, a: Extract<Action, { kind: 'update-issu
   if (a.title !== undefined && a.title !== issue.title) change.title = a.title;
   if (a.confidential !== undefined && a.confidential !== issue.confidential) change.confidential = a.confidential;
   if (a.dueDate !== undefined && a.dueDate !== issue.dueDate) change.dueDate = a.dueDate;
-  if (a.assignees !== undefined) {
-    const want = [...a.assignees].map((u) => u.toLowerCase()).sort();
-    const have = [...issue.assignees].map((u) => u.toLowerCase()).sort();
-    if (want.join(',') !== have.join(',')) change.assignees = a.assignees;
-  }
+  if (a.assignees !== undefined && !sameAssignees(issue.assignees, a.assignees)) change.assignees = a.assignees;
   return change;
 }
+

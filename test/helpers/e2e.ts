@@ -84,6 +84,8 @@ export interface E2EOptions {
   readonly env?: Record<string, string>;
   /** Trellis's logger; default silent (or the level `E2E_LOG` names). */
   readonly log?: pino.Logger;
+  /** The GitLab tier the simulator plays (default Premium). */
+  readonly tier?: 'free' | 'premium';
 }
 
 /** Starts the GitLab simulator and a whole Trellis (api + workers) on it, with a webhook registered. */
@@ -92,7 +94,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   const people = rosterUsernames(roster);
   const usernames = [...new Set([...people, ...(opts.extraUsers ?? [])])];
   let clock: Date | null = opts.now ? new Date(opts.now) : null;
-  const sim = await startSimulator({ port: 0 });
+  const sim = await startSimulator({ port: 0, ...(opts.tier ? { tier: opts.tier } : {}) });
   if (opts.now) sim.setClock(opts.now);
   const { projectId, users } = await seedRecords(sim, roster, usernames);
   const prefix = randomPrefix('e2e');

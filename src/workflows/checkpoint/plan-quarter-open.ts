@@ -1,3 +1,4 @@
+import { sameAssignees } from '../../core/assignees.js';
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { managerReportPairs } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
@@ -113,9 +114,7 @@ export function planQuarterOpen(input: { roster: Roster; quarter: FiscalQuarter;
 /** What differs between a listed checkpoint and what the roster asks for. */
 export function differences(issue: Pick<Issue, 'assignees' | 'confidential' | 'dueDate'>, assignees: readonly string[], q: FiscalQuarter): string[] {
   const out: string[] = [];
-  const want = [...assignees].map((u) => u.toLowerCase()).sort().join(',');
-  const have = [...issue.assignees].map((u) => u.toLowerCase()).sort().join(',');
-  if (want !== have) out.push('assignees');
+  if (!sameAssignees(issue.assignees, assignees)) out.push('assignees');
   if (!issue.confidential) out.push('confidential');
   if (issue.dueDate !== q.end) out.push('due date');
   return out;
