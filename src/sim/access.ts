@@ -1,8 +1,11 @@
-import type { SimStore } from './store.js';
-import type { SimGroup, SimIssue, SimNote, SimProject, SimUser } from './types.js';
+import { groupProjects, type SimStore } from './store.js';
+import type { SimGroup, SimIssue, SimMember, SimNote, SimProject, SimUser } from './types.js';
 
 /** GitLab's access levels. */
 export const ACCESS = { none: 0, minimal: 5, guest: 10, planner: 15, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+
+/** `Gitlab::Access.options_with_owner` names (lib/gitlab/access.rb), as validation messages print them. */
+export const ACCESS_NAMES: Record<number, string> = { 5: 'Minimal Access', 10: 'Guest', 15: 'Planner', 20: 'Reporter', 30: 'Developer', 40: 'Maintainer', 50: 'Owner' };
 
 /** Direct or inherited access of a user to a group (max over the group and its ancestors). */
 export function groupAccess(store: SimStore, user: SimUser, group: SimGroup | undefined): number {
@@ -13,6 +16,21 @@ export function groupAccess(store: SimStore, user: SimUser, group: SimGroup | un
     g = g.parentId === null ? undefined : store.groups.get(g.parentId);
   }
   return level;
+}
+
+/** The direct membership with the highest level among the given groups (GitLab's `highest_group_member`). */
+export function highestGroupMember(user: SimUser, groups: SimGroup[]): { group: SimGroup; member: SimMember } | null {
+  let best: { group: SimGroup; member: SimMember } | null = null;
+  for (const group of groups) {
+    const member = group.members.get(user.id);
+    if (member && (!best || member.accessLevel > best.member.accessLevel)) best = { group, member };
+  }
+  return best;
+}
+
+/** A group level for permission checks: admins act as Owners (`max_member_access_for_user`). */
+export function groupLevel(store: SimStore, user: SimUser, group: SimGroup): number {
+  return user.admin ? ACCESS.owner : groupAccess(store, user, group);
 }
 
 /** A user's effective membership level in a project (0 when not a member). Admins are not members. */
@@ -80,13 +98,50 @@ export function canAdminProject(store: SimStore, user: SimUser, project: SimProj
   return effective(store, user, project) >= ACCESS.maintainer;
 }
 
-/** Whether a group is visible to the user. */
+/** `remove_project` (app/policies/project_policy.rb: Owner, including group Owners, and admins). */
+export function canRemoveProject(store: SimStore, user: SimUser, project: SimProject): boolean {
+  return effective(store, user, project) >= ACCESS.owner;
+}
+
+/**
+ * `set_issue_metadata` on an issue being created (app/policies/issue_policy.rb): admins, and project
+ * members with at least Guest access (`~persisted & is_project_member & can?(:guest_access)`).
+ * On an existing issue it is `admin_issue` (Planner and up).
+ */
+export function canSetNewIssueMetadata(store: SimStore, user: SimUser, project: SimProject): boolean {
+  return effective(store, user, project) >= ACCESS.guest;
+}
+
+/** Whether a group is visible to the user (GroupPolicy `read_group`). */
 export function canReadGroup(store: SimStore, user: SimUser, group: SimGroup): boolean {
   if (user.admin || group.visibility !== 'private') return true;
   if (groupAccess(store, user, group) > 0) return true;
-  // A member of any project in the group can see it, as GitLab's `has_projects` rule allows.
-  for (const p of store.projects.values()) {
-    if (p.namespace.kind === 'group' && p.namespace.ownerId === group.id && p.members.has(user.id)) return true;
+  // A member of any project below the group can see it, as GroupPolicy's `has_projects` rule allows.
+  return groupProjects(store, group, true).some((p) => p.members.has(user.id));
+}
+
+/** `admin_group` (GroupPolicy: Owner, and admins): group settings, members and (Premium) webhooks. */
+export function canAdminGroup(store: SimStore, user: SimUser, group: SimGroup): boolean {
+  return groupLevel(store, user, group) >= ACCESS.owner;
+}
+
+/** `admin_label` on a group: Planner and up (GroupPolicy `planner` and `reporter` rules). */
+export function canAdminGroupLabel(store: SimStore, user: SimUser, group: SimGroup): boolean {
+  return groupLevel(store, user, group) >= ACCESS.planner;
+}
+
+/**
+ * `create_projects` in a group (app/policies/group_policy.rb): the group's `project_creation_level`
+ * (default: the instance's `default_project_creation`, Developers + Maintainers; Owners always count
+ * as they are above both) against the user's group level. Admins may always.
+ */
+export function canCreateProjectIn(store: SimStore, user: SimUser, group: SimGroup): boolean {
+  if (user.admin) return true;
+  const level = groupAccess(store, user, group);
+  switch (group.projectCreationLevel) {
+    case 'developer': return level >= ACCESS.developer;
+    case 'maintainer': return level >= ACCESS.maintainer;
+    case 'owner': return level >= ACCESS.owner;
+    default: return false;
   }
-  return false;
 }

@@ -8,6 +8,8 @@ export interface SimCommandOptions {
   host: string;
   rootToken: string;
   preset?: string;
+  /** `premium` (default) or `free`; see README.md, Tiers. */
+  tier?: string;
   seedFile?: string;
   print: (line: string) => void;
 }
@@ -23,12 +25,15 @@ export async function readSeedFile(file: string): Promise<SimSeed> {
 /** Runs `trellis sim`: starts the simulator (seeded if asked) and prints its URL and root token. */
 export async function runSimCommand(opts: SimCommandOptions): Promise<RunningSim> {
   if (opts.preset !== undefined && opts.preset !== 'gitlab.com') throw new Error(`unknown preset: ${opts.preset} (known: gitlab.com)`);
+  if (opts.tier !== undefined && opts.tier !== 'free' && opts.tier !== 'premium') throw new Error(`unknown tier: ${opts.tier} (known: free, premium)`);
   const seed = opts.seedFile ? await readSeedFile(opts.seedFile) : undefined;
   const sim = await startSimulator({
     port: opts.port, host: opts.host, rootToken: opts.rootToken, ...(opts.preset === 'gitlab.com' ? { preset: 'gitlab.com' as const } : {}), seed,
+    ...(opts.tier === 'free' || opts.tier === 'premium' ? { tier: opts.tier } : {}),
   });
   opts.print(`GitLab simulator listening on ${sim.url} (API ${sim.url}/api/v4)`);
   opts.print(`root token: ${sim.rootToken}`);
   if (opts.preset) opts.print(`preset: ${opts.preset}`);
+  if (opts.tier) opts.print(`tier: ${opts.tier}`);
   return sim;
 }

@@ -53,9 +53,17 @@ export interface SimFaults {
   webhook_reorder: boolean;
 }
 
+/** The GitLab tier the simulator plays. */
+export type SimTier = 'free' | 'premium';
+
 /** Behaviour switches that differ between GitLab tiers. */
 export interface SimSettings {
-  /** Premium and up keep one label per scope; Free keeps both. */
+  /**
+   * `premium` (default): group webhooks, scoped labels, multiple assignees. `free`: the Free tier of
+   * GitLab CE: no group webhooks API (404), scoped labels are plain labels, one assignee per issue.
+   */
+  tier: SimTier;
+  /** Premium and up keep one label per scope; Free keeps both. Follows `tier` unless set on its own. */
   scoped_labels: boolean;
 }
 

@@ -1,4 +1,4 @@
-import type { SimContext, SimFaults, SimLimits, SimSettings } from './context.js';
+import type { SimContext, SimFaults, SimLimits, SimSettings, SimTier } from './context.js';
 import { emptyCounters } from './context.js';
 
 /** GitLab.com's documented per-user limits (doc/user/gitlab_com/_index.md). */
@@ -36,12 +36,21 @@ export function updateFaults(ctx: SimContext, input: Partial<Record<keyof SimFau
   return next;
 }
 
-/** Applies a partial settings update. */
+/** Settings for a tier: Free has no scoped labels unless `scopedLabels` says otherwise. */
+export function settingsFor(tier: SimTier, scopedLabels?: boolean): SimSettings {
+  return { tier, scoped_labels: scopedLabels ?? tier === 'premium' };
+}
+
+/**
+ * Applies a partial settings update. Changing `tier` alone also sets `scoped_labels` to that tier's
+ * behaviour; both together keep the explicit `scoped_labels`.
+ */
 export function updateSettings(ctx: SimContext, input: Partial<Record<keyof SimSettings, unknown>>): SimSettings {
-  if (input.scoped_labels !== undefined) {
-    if (typeof input.scoped_labels !== 'boolean') throw new RangeError('scoped_labels must be a boolean');
-    ctx.settings = { ...ctx.settings, scoped_labels: input.scoped_labels };
-  }
+  if (input.tier !== undefined && input.tier !== 'free' && input.tier !== 'premium') throw new RangeError('tier must be "free" or "premium"');
+  if (input.scoped_labels !== undefined && typeof input.scoped_labels !== 'boolean') throw new RangeError('scoped_labels must be a boolean');
+  const tier = (input.tier as SimTier | undefined) ?? ctx.settings.tier;
+  const scoped = input.scoped_labels as boolean | undefined;
+  ctx.settings = input.tier !== undefined ? settingsFor(tier, scoped) : { ...ctx.settings, ...(scoped === undefined ? {} : { scoped_labels: scoped }) };
   return ctx.settings;
 }
 

@@ -39,7 +39,7 @@ export function issueHookAttrs(ctx: SimContext, project: SimProject, issue: SimI
     human_time_estimate: null,
     assignee_ids: [...issue.assigneeIds],
     assignee_id: issue.assigneeIds[0] ?? null,
-    labels: issueLabels(project, issue).map(labelHookAttrs),
+    labels: issueLabels(ctx, issue).map(labelHookAttrs),
     state: issue.state,
     severity: 'unknown',
     customer_relations_contacts: [],
@@ -66,7 +66,7 @@ export function issuePayload(ctx: SimContext, project: SimProject, issue: SimIss
     user: userHookAttrs(ctx, user),
     project: projectHookAttrs(ctx, project),
     object_attributes: { ...issueHookAttrs(ctx, project, issue), action },
-    labels: issueLabels(project, issue).map(labelHookAttrs),
+    labels: issueLabels(ctx, issue).map(labelHookAttrs),
     changes,
     repository: repositoryHookAttrs(ctx, project),
     // GitLab adds these only when the issue has assignees.

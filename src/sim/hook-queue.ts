@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventChain, HookQueue, HookScope, SimContext } from './context.js';
 import { hookExecutable, recordResult, deliverOnce } from './hook-delivery.js';
-import type { SimHook } from './types.js';
+import { projectGroups } from './store.js';
+import type { SimHook, SimProject } from './types.js';
 
 const FLAG: Record<HookScope, (h: SimHook) => boolean> = {
   issue_hooks: (h) => h.issuesEvents,
@@ -32,6 +33,18 @@ function branchMatches(filter: string, payload: unknown): boolean {
 const MAX_CHAINS = 10_000;
 /** GitLab blocks a chain once this many hooks have fired in it (`COUNT_LIMIT`). */
 const CHAIN_LIMIT = 100;
+
+/**
+ * The hooks an event of a project goes to: the project's own and, on Premium, those of its group and
+ * every ancestor group (EE Project#execute_hooks: `GroupHook.where(group_id: group.self_and_ancestors)`,
+ * behind the `group_webhooks` licensed feature). Group hooks then go through the same flags,
+ * recursion detection, auto-disabling and delivery as project hooks.
+ */
+function hooksFor(ctx: SimContext, project: SimProject): SimHook[] {
+  const hooks = [...project.hooks.values()];
+  if (ctx.settings.tier === 'premium') for (const group of projectGroups(ctx.store, project)) hooks.push(...group.hooks.values());
+  return hooks;
+}
 
 /** A queue with nothing in it. */
 export function createHookQueue(): HookQueue {
@@ -126,7 +139,7 @@ export function createHookQueue(): HookQueue {
     fire(project, scope, payload, chainIn: EventChain) {
       const c = ctx;
       if (!c || closed) return;
-      for (const hook of project.hooks.values()) {
+      for (const hook of hooksFor(c, project)) {
         if (!FLAG[scope](hook)) continue;
         if (scope === 'push_hooks' && !branchMatches(hook.pushEventsBranchFilter, payload)) continue;
         let eventUuid = chainIn.header ?? chainIn.perHook.get(hook.id);

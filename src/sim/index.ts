@@ -4,8 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createClock } from './clock.js';
-import { emptyCounters, type SimContext, type SimFaults, type SimLimits, type SimSettings } from './context.js';
-import { GITLAB_COM_LIMITS, resetCounters, snapshotCounters, updateFaults, updateLimits, updateSettings } from './controls.js';
+import { emptyCounters, type SimContext, type SimFaults, type SimLimits, type SimSettings, type SimTier } from './context.js';
+import { GITLAB_COM_LIMITS, resetCounters, settingsFor, snapshotCounters, updateFaults, updateLimits, updateSettings } from './controls.js';
 import { createHookQueue } from './hook-queue.js';
 import { seedSimulator, type SeedResult, type SimSeed } from './seed.js';
 import { buildSimServer } from './server.js';
@@ -13,6 +13,7 @@ import { createStore } from './store.js';
 import { createToken, createUser } from './users.js';
 
 export type { SimSeed, SeedResult } from './seed.js';
+export type { SimSettings, SimTier } from './context.js';
 
 /** How to start a simulator. */
 export interface SimOptions {
@@ -28,7 +29,9 @@ export interface SimOptions {
   /** Reported GitLab version, default '17.6.0'. */
   version?: string;
   logger?: boolean;
-  /** Premium-style scoped labels (default true); false behaves like Free tier. */
+  /** The tier to play (default 'premium'): 'free' has no group webhooks, no scoped labels, one assignee. */
+  tier?: SimTier;
+  /** Scoped labels on their own (default: true on Premium, false on Free); kept for older callers. */
   scopedLabels?: boolean;
 }
 
@@ -51,7 +54,7 @@ export interface RunningSim {
   /** 0 = off. */
   setLimits(l: Partial<SimLimits>): void;
   setFaults(f: Partial<SimFaults>): void;
-  /** Tier switches (`scoped_labels`); an addition to the brief's API, same as PUT /-/sim/settings. */
+  /** Tier switches (`tier`, `scoped_labels`), the same as PUT /-/sim/settings. */
   setSettings(s: Partial<SimSettings>): void;
   requests(): SimRequestCounts;
   resetRequests(): void;
@@ -70,7 +73,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<RunningSim>
   const ctx: SimContext = {
     store: createStore(),
     clock: createClock(),
-    settings: { scoped_labels: opts.scopedLabels ?? true },
+    settings: settingsFor(opts.tier ?? 'premium', opts.scopedLabels),
     limits: opts.preset === 'gitlab.com' ? { ...GITLAB_COM_LIMITS } : { api_per_minute: 0, issue_create_per_minute: 0, note_create_per_minute: 0 },
     faults: { error_ratio: 0, latency_ms: 0, webhook_drop_ratio: 0, webhook_duplicate_ratio: 0, webhook_delay_ms: 0, webhook_reorder: false },
     counters: emptyCounters(),

@@ -97,14 +97,14 @@ function changeState(ctx: SimContext, actor: Actor, project: SimProject, issue: 
   });
 }
 
-function nextLabelIds(ctx: SimContext, project: SimProject, issue: SimIssue, change: IssueChange): number[] | undefined {
+function nextLabelIds(ctx: SimContext, issue: SimIssue, change: IssueChange): number[] | undefined {
   if (change.labelIds === undefined && change.addLabelIds === undefined && change.removeLabelIds === undefined) return undefined;
   let ids = change.labelIds ? [...change.labelIds] : [...issue.labelIds];
   for (const id of change.addLabelIds ?? []) if (!ids.includes(id)) ids.push(id);
   const removed = new Set(change.removeLabelIds ?? []);
   ids = ids.filter((id) => !removed.has(id));
   const added = [...(change.labelIds ?? []), ...(change.addLabelIds ?? [])].filter((id) => !issue.labelIds.includes(id) && ids.includes(id));
-  return resolveScoped(ctx, project, ids, added);
+  return resolveScoped(ctx, ids, added);
 }
 
 function sentence(items: string[]): string {
@@ -161,7 +161,7 @@ function labelEvents(ctx: SimContext, actor: Actor, issue: SimIssue, beforeIds: 
   for (const id of beforeIds) if (!issue.labelIds.includes(id)) push(id, 'remove');
 }
 
-function hookChanges(ctx: SimContext, project: SimProject, issue: SimIssue, before: Snapshot): Record<string, unknown> {
+function hookChanges(ctx: SimContext, issue: SimIssue, before: Snapshot): Record<string, unknown> {
   const c: Record<string, unknown> = {};
   const pair = (key: string, previous: unknown, current: unknown) => {
     if (previous !== current) c[key] = { previous, current };
@@ -181,7 +181,7 @@ function hookChanges(ctx: SimContext, project: SimProject, issue: SimIssue, befo
   pair('updated_by_id', before.updatedById, issue.updatedById);
   if (!sameSet(before.labelIds, issue.labelIds)) {
     const prev = { ...issue, labelIds: before.labelIds };
-    c.labels = { previous: issueLabels(project, prev).map(labelHookAttrs), current: issueLabels(project, issue).map(labelHookAttrs) };
+    c.labels = { previous: issueLabels(ctx, prev).map(labelHookAttrs), current: issueLabels(ctx, issue).map(labelHookAttrs) };
   }
   if (!sameSet(before.assigneeIds, issue.assigneeIds)) {
     const users = (ids: number[]) => ids.map((id) => ctx.store.users.get(id)).filter((u): u is SimUser => !!u).map((u) => userHookAttrs(ctx, u));
@@ -206,7 +206,7 @@ export function applyIssueChange(ctx: SimContext, actor: Actor, project: SimProj
   if (rest.dueDate !== undefined) issue.dueDate = rest.dueDate;
   if (rest.discussionLocked !== undefined) issue.discussionLocked = rest.discussionLocked;
   if (rest.assigneeIds !== undefined) issue.assigneeIds = [...new Set(rest.assigneeIds)];
-  const labelIds = nextLabelIds(ctx, project, issue, rest);
+  const labelIds = nextLabelIds(ctx, issue, rest);
   if (labelIds !== undefined) setIssueLabels(project, issue, labelIds);
   const after = snapshot(issue);
   const changed = (Object.keys(before) as Array<keyof Snapshot>).some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
@@ -224,5 +224,5 @@ export function applyIssueChange(ctx: SimContext, actor: Actor, project: SimProj
   // Label and assignee params that change nothing are dropped before the save (GitLab's
   // assign_requested_labels/assignees); any other given attribute still saves and fires the hook.
   const attrGiven = [rest.title, rest.description, rest.confidential, rest.dueDate, rest.discussionLocked].some((v) => v !== undefined);
-  if (changed || attrGiven) fireIssueHook(ctx, actor, project, issue, 'update', hookChanges(ctx, project, issue, before));
+  if (changed || attrGiven) fireIssueHook(ctx, actor, project, issue, 'update', hookChanges(ctx, issue, before));
 }

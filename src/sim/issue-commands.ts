@@ -1,8 +1,9 @@
-import { canAdminIssue, canReadProject, canUpdateIssue } from './access.js';
+import { canAdminIssue, canReadProject, canSetNewIssueMetadata, canUpdateIssue } from './access.js';
 import type { SimContext } from './context.js';
 import type { IssueChange } from './issue-change.js';
 import { parseDueDate, parseLabelRefs, parseUserRefs, longDate, type QuickCommand } from './quick-actions.js';
-import { findUserByName } from './store.js';
+import { availableByTitle, labelById } from './labels.js';
+import { findUserByName, type SimStore } from './store.js';
 import type { SimIssue, SimLabel, SimProject, SimUser } from './types.js';
 
 /** What a set of quick actions does: the change, GitLab's `commands_changes` and the summary lines. */
@@ -16,10 +17,13 @@ function labelRef(l: SimLabel): string {
   return /^[\w-]+$/.test(l.title) ? `~${l.title}` : `~"${l.title}"`;
 }
 
-function findLabels(project: SimProject, arg: string): SimLabel[] {
+/** Labels named in a command: the project's own or its ancestor groups' (`~title`, `~"a b"` or `~id`). */
+function findLabels(store: SimStore, project: SimProject, arg: string): SimLabel[] {
   const out: SimLabel[] = [];
   for (const ref of parseLabelRefs(arg)) {
-    const label = (ref.title !== undefined ? project.labelsByTitle.get(ref.title) : undefined) ?? (ref.id !== undefined ? project.labels.get(ref.id) : undefined);
+    const byId = ref.id !== undefined ? labelById(store, ref.id) : undefined;
+    const usable = byId && (byId.projectId === project.id || (byId.groupId !== null && availableByTitle(store, project, byId.title) === byId)) ? byId : undefined;
+    const label = (ref.title !== undefined ? availableByTitle(store, project, ref.title) : undefined) ?? usable;
     if (label && !out.includes(label)) out.push(label);
   }
   return out;
@@ -43,7 +47,8 @@ export function interpretCommands(ctx: SimContext, project: SimProject, user: Si
   const change: IssueChange = {};
   const cc: Record<string, unknown> = {};
   const messages: string[] = [];
-  const admin = issue === null || canAdminIssue(ctx.store, user, project);
+  // `set_issue_metadata`: any member (Guest+) on a new issue, `admin_issue` (Planner+) on an existing one.
+  const admin = issue === null ? canSetNewIssueMetadata(ctx.store, user, project) : canAdminIssue(ctx.store, user, project);
   const update = issue !== null && canUpdateIssue(ctx.store, user, project, issue);
   const currentLabels = () => change.labelIds ?? issue?.labelIds ?? [];
   const currentAssignees = () => change.assigneeIds ?? issue?.assigneeIds ?? [];
@@ -57,7 +62,7 @@ export function interpretCommands(ctx: SimContext, project: SimProject, user: Si
       cc.title = arg;
       messages.push(`Changed the title to "${arg}".`);
     } else if ((name === 'label' || name === 'labels') && admin) {
-      const labels = findLabels(project, arg);
+      const labels = findLabels(ctx.store, project, arg);
       if (labels.length === 0) continue;
       change.addLabelIds = [...(change.addLabelIds ?? []), ...labels.map((l) => l.id)];
       cc.add_label_ids = change.addLabelIds;
@@ -69,14 +74,14 @@ export function interpretCommands(ctx: SimContext, project: SimProject, user: Si
         cc.label_ids = [];
         messages.push('Removed all labels.');
       } else {
-        const labels = findLabels(project, arg);
+        const labels = findLabels(ctx.store, project, arg);
         if (labels.length === 0) continue;
         change.removeLabelIds = [...(change.removeLabelIds ?? []), ...labels.map((l) => l.id)];
         cc.remove_label_ids = change.removeLabelIds;
         messages.push(`Removed ${labels.map(labelRef).join(' ')} label${labels.length > 1 ? 's' : ''}.`);
       }
     } else if (name === 'relabel' && admin && (issue === null || currentLabels().length > 0)) {
-      const labels = findLabels(project, arg);
+      const labels = findLabels(ctx.store, project, arg);
       if (labels.length === 0) continue;
       change.labelIds = labels.map((l) => l.id);
       change.addLabelIds = [];
@@ -85,9 +90,12 @@ export function interpretCommands(ctx: SimContext, project: SimProject, user: Si
     } else if (name === 'assign' && admin) {
       const users = findUsers(ctx, project, user, arg);
       if (users.length === 0) continue;
-      change.assigneeIds = [...new Set([...currentAssignees(), ...users.map((u) => u.id)])];
+      // Free tier allows one assignee: `/assign` then replaces it with the first user named.
+      const named = ctx.settings.tier === 'free' ? users.slice(0, 1) : users;
+      const base = ctx.settings.tier === 'free' ? [] : currentAssignees();
+      change.assigneeIds = [...new Set([...base, ...named.map((u) => u.id)])];
       cc.assignee_ids = change.assigneeIds;
-      messages.push(`Assigned ${users.map((u) => `@${u.username}`).join(' and ')}.`);
+      messages.push(`Assigned ${named.map((u) => `@${u.username}`).join(' and ')}.`);
     } else if (name === 'unassign' && issue && admin && currentAssignees().length > 0) {
       const users = arg === '' ? [] : findUsers(ctx, project, user, arg);
       const gone = arg === '' ? currentAssignees() : users.map((u) => u.id);

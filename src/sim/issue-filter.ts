@@ -2,6 +2,7 @@ import { canAdminIssue, canReadProject } from './access.js';
 import type { SimContext } from './context.js';
 import { invalid } from './errors.js';
 import { bool, intList, list, nested, oneOf, str, type Params } from './params.js';
+import { idsWithTitle } from './labels.js';
 import { findUserByName } from './store.js';
 import type { SimIssue, SimProject, SimUser } from './types.js';
 
@@ -19,15 +20,19 @@ function userIdsFor(ctx: SimContext, names: string[]): number[] {
   return names.map((n) => findUserByName(ctx.store, n)?.id ?? -1);
 }
 
-/** Issues of one project that match, before visibility: uses the label index to avoid full scans. */
-function candidates(project: SimProject, labelTitles: string[] | undefined): Iterable<SimIssue> {
+/**
+ * Issues of one project that match, before visibility: uses the label index to avoid full scans.
+ * A label filter names titles, so a title matches the project's label and any ancestor group label
+ * of that title (IssuesFinder filters on `labels.title`).
+ */
+function candidates(ctx: SimContext, project: SimProject, labelTitles: string[] | undefined): Iterable<SimIssue> {
   const real = (labelTitles ?? []).filter((t) => t !== 'None' && t !== 'Any');
   if (real.length === 0) return project.issues.values();
   let smallest: Set<SimIssue> | undefined;
   for (const title of real) {
-    const label = project.labelsByTitle.get(title);
-    const set = label ? project.labelIndex.get(label.id) : undefined;
-    if (!set) return [];
+    const set = new Set<SimIssue>();
+    for (const id of idsWithTitle(ctx.store, project, title)) for (const issue of project.labelIndex.get(id) ?? []) set.add(issue);
+    if (set.size === 0) return [];
     if (!smallest || set.size < smallest.size) smallest = set;
   }
   return smallest ?? [];
@@ -40,14 +45,14 @@ function predicates(ctx: SimContext, project: SimProject, user: SimUser, p: Para
   if (state !== 'all') preds.push((i) => i.state === state);
   const labels = list(p, 'labels');
   if (labels) {
-    const ids = labels.filter((t) => t !== 'None' && t !== 'Any').map((t) => project.labelsByTitle.get(t)?.id ?? -1);
+    const wanted = labels.filter((t) => t !== 'None' && t !== 'Any').map((t) => idsWithTitle(ctx.store, project, t));
     if (labels.includes('None')) preds.push((i) => i.labelIds.length === 0);
     if (labels.includes('Any')) preds.push((i) => i.labelIds.length > 0);
-    if (ids.length) preds.push((i) => ids.every((id) => i.labelIds.includes(id)));
+    if (wanted.length) preds.push((i) => wanted.every((ids) => ids.some((id) => i.labelIds.includes(id))));
   }
   const notLabels = nested(p, 'not', 'labels');
   if (notLabels !== undefined) {
-    const ids = (list({ v: notLabels }, 'v') ?? []).map((t) => project.labelsByTitle.get(t)?.id ?? -1);
+    const ids = (list({ v: notLabels }, 'v') ?? []).flatMap((t) => idsWithTitle(ctx.store, project, t));
     preds.push((i) => !ids.some((id) => i.labelIds.includes(id)));
   }
   const search = str(p, 'search')?.toLowerCase();
@@ -117,7 +122,7 @@ export function findIssues(ctx: SimContext, projects: SimProject[], user: SimUse
     if (!canReadProject(ctx.store, user, project)) continue;
     const preds = predicates(ctx, project, user, p, defaultScope);
     const allConfidential = canAdminIssue(ctx.store, user, project);
-    for (const issue of candidates(project, labels)) {
+    for (const issue of candidates(ctx, project, labels)) {
       if (issue.confidential && !allConfidential && issue.authorId !== user.id && !issue.assigneeIds.includes(user.id)) continue;
       if (preds.every((f) => f(issue))) out.push(issue);
     }

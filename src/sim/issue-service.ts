@@ -1,4 +1,4 @@
-import { canAdminIssue, canAdminLabel, canReadProject } from './access.js';
+import { canAdminIssue, canAdminLabel, canReadProject, canSetNewIssueMetadata } from './access.js';
 import type { Actor, SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { invalid, missing, validation } from './errors.js';
@@ -13,6 +13,13 @@ import type { SimIssue, SimProject } from './types.js';
 
 const DEFAULT_TEMPLATE = '.gitlab/issue_templates/Default.md';
 
+/**
+ * Assignee ids as IssuableBaseService#filter_assignees_using_checks leaves them (GitLab 16.8+): on
+ * Free only the first id counts (`allows_multiple_assignees?` is Premium); ids of users who cannot
+ * read the project's issues (`user_can_read?` asks `read_issue` on `issuable.resource_parent`, the
+ * project, for new and existing issues alike) are dropped silently; if none is left the parameter is
+ * dropped and the assignees stay as they were; `[0]` (IssuableFinder::Params::NONE) and `[]` clear them.
+ */
 function assigneesFrom(ctx: SimContext, project: SimProject, p: Params): number[] | undefined {
   let ids = intList(p, 'assignee_ids');
   if (ids === undefined && has(p, 'assignee_ids')) ids = [];
@@ -21,11 +28,14 @@ function assigneesFrom(ctx: SimContext, project: SimProject, p: Params): number[
     if (one === undefined) return has(p, 'assignee_id') ? [] : undefined;
     ids = [one];
   }
-  // Ids of users who cannot see the project (or do not exist, or 0 meaning "none") are dropped silently.
-  return ids.filter((id) => {
+  if (ids.length === 0) return [];
+  if (ctx.settings.tier === 'free') ids = ids.slice(0, 1);
+  if (ids.length === 1 && ids[0] === 0) return [];
+  const readable = ids.filter((id) => {
     const u = ctx.store.users.get(id);
     return u !== undefined && canReadProject(ctx.store, u, project);
   });
+  return readable.length > 0 ? readable : undefined;
 }
 
 function dueDateFrom(p: Params): string | null | undefined {
@@ -37,9 +47,12 @@ function dueDateFrom(p: Params): string | null | undefined {
 }
 
 /**
- * Request parameters as an IssueChange. Metadata (labels, assignees, due date, confidentiality,
- * lock) is dropped silently for users without `admin_issue` on an existing issue, as GitLab's
- * `filter_params` does; on a new issue any creator may set it (`set_new_issue_metadata`).
+ * Request parameters as an IssueChange. Metadata (labels, assignees, due date, lock) needs
+ * `set_issue_metadata` (app/policies/issue_policy.rb): on a new issue any project member with Guest
+ * access or more (and admins); on an existing one `admin_issue` (Planner and up). Without it GitLab
+ * drops those parameters silently (IssuableBaseService#filter_params and Issuable::Callbacks::Labels)
+ * and still applies the rest (title, description, state). `confidential` needs `set_confidentiality`:
+ * anyone who may create the issue, then `set_issue_metadata` once it exists.
  */
 export function paramsToChange(ctx: SimContext, actor: Actor, project: SimProject, p: Params, creating: boolean): IssueChange {
   const change: IssueChange = {};
@@ -61,13 +74,15 @@ export function paramsToChange(ctx: SimContext, actor: Actor, project: SimProjec
     addLabelIds: add === undefined ? undefined : labelsByTitles(ctx, project, add, createLabels).map((l) => l.id),
     removeLabelIds: remove === undefined ? undefined : labelsByTitles(ctx, project, remove, false).map((l) => l.id),
     assigneeIds: assigneesFrom(ctx, project, p),
-    confidential: bool(p, 'confidential'),
     dueDate: dueDateFrom(p),
     discussionLocked: bool(p, 'discussion_locked'),
   };
-  if (creating || canAdminIssue(ctx.store, user, project)) {
+  const confidential = bool(p, 'confidential');
+  const metadata = creating ? canSetNewIssueMetadata(ctx.store, user, project) : canAdminIssue(ctx.store, user, project);
+  if (metadata) {
     for (const [k, v] of Object.entries(meta)) if (v !== undefined) (change as Record<string, unknown>)[k] = v;
   }
+  if (confidential !== undefined && (creating || metadata)) change.confidential = confidential;
   return change;
 }
 
@@ -126,7 +141,7 @@ export function createIssue(ctx: SimContext, actor: Actor, project: SimProject, 
   project.lastActivityAt = now;
   let ids = [...(change.labelIds ?? []), ...(change.addLabelIds ?? [])];
   ids = ids.filter((id, i) => ids.indexOf(id) === i && !(change.removeLabelIds ?? []).includes(id));
-  setIssueLabels(project, issue, resolveScoped(ctx, project, ids, ids));
+  setIssueLabels(project, issue, resolveScoped(ctx, ids, ids));
   for (const labelId of issue.labelIds) {
     issueEvents(ctx.store, issue.id).push({ id: nextId(ctx.store, 'event'), kind: 'label', issueId: issue.id, userId: actor.user.id, createdAt: at, labelId, action: 'add' });
   }

@@ -27,16 +27,16 @@ export function issueWebUrl(ctx: SimContext, project: SimProject, issue: SimIssu
   return `${ctx.baseUrl}/${projectFullPath(ctx.store, project)}/-/issues/${issue.iid}`;
 }
 
-/** Labels of an issue, sorted by title as GitLab lists them. */
-export function issueLabels(project: SimProject, issue: SimIssue): SimLabel[] {
-  const labels = issue.labelIds.map((id) => project.labels.get(id)).filter((l): l is SimLabel => l !== undefined);
+/** Labels of an issue (project and ancestor group labels), sorted by title as GitLab lists them. */
+export function issueLabels(ctx: SimContext, issue: SimIssue): SimLabel[] {
+  const labels = issue.labelIds.map((id) => ctx.store.labels.get(id)).filter((l): l is SimLabel => l !== undefined);
   return labels.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
 }
 
 /** `API::Entities::Issue`. `withLabelsDetails` renders labels as objects; `single` adds `subscribed`. */
 export function issueEntity(ctx: SimContext, project: SimProject, issue: SimIssue, opts: { withLabelsDetails?: boolean; single?: boolean } = {}) {
   const api = `${ctx.baseUrl}/api/v4/projects/${project.id}`;
-  const labels = issueLabels(project, issue);
+  const labels = issueLabels(ctx, issue);
   const assignees = issue.assigneeIds.map((id) => userBasicById(ctx, id)).filter((u) => u !== null);
   const tasks = taskCompletion(issue.description);
   const full = projectFullPath(ctx.store, project);

@@ -1,6 +1,8 @@
 import { hookTime } from './clock.js';
 import type { SimContext } from './context.js';
-import type { SimLabel } from './types.js';
+import type { SimLabel, SimProject, SimUser } from './types.js';
+import { canReadIssue } from './access.js';
+import { labelProjects } from './labels.js';
 
 /** Dark text on light colours and white on dark ones, as `LabelsHelper#text_color_for_bg`. */
 export function textColor(color: string): string {
@@ -26,27 +28,41 @@ export function labelBasic(label: SimLabel) {
   };
 }
 
-/** `API::Entities::ProjectLabel`, with counts when `with_counts` is asked for. */
-export function projectLabel(ctx: SimContext, label: SimLabel, withCounts: boolean) {
+/** Issue counts of a label over some projects, counting only issues the viewer may read. */
+function counts(ctx: SimContext, label: SimLabel, projects: SimProject[], viewer: SimUser) {
+  let open = 0;
+  let closed = 0;
+  for (const project of projects) {
+    for (const issue of project.labelIndex.get(label.id) ?? []) {
+      if (!canReadIssue(ctx.store, viewer, project, issue)) continue;
+      if (issue.state === 'opened') open += 1;
+      else closed += 1;
+    }
+  }
+  return { open_issues_count: open, closed_issues_count: closed, open_merge_requests_count: 0 };
+}
+
+/**
+ * `API::Entities::ProjectLabel` as a project lists its labels: ancestor group labels come with
+ * `is_project_label: false` and no priority. Counts (with `with_counts`) are the project's issues.
+ */
+export function projectLabel(ctx: SimContext, label: SimLabel, withCounts: boolean, project?: SimProject, viewer?: SimUser) {
   const entity: Record<string, unknown> = {
     ...labelBasic(label),
     archived: false,
     subscribed: false,
-    priority: label.priority,
-    is_project_label: true,
+    priority: label.projectId === null ? null : label.priority,
+    is_project_label: label.projectId !== null,
   };
-  if (withCounts) {
-    const project = ctx.store.projects.get(label.projectId);
-    let open = 0;
-    let closed = 0;
-    for (const issue of project?.labelIndex.get(label.id) ?? []) {
-      if (issue.state === 'opened') open += 1;
-      else closed += 1;
-    }
-    entity.open_issues_count = open;
-    entity.closed_issues_count = closed;
-    entity.open_merge_requests_count = 0;
-  }
+  const scope = project ?? (label.projectId === null ? undefined : ctx.store.projects.get(label.projectId));
+  if (withCounts && scope && viewer) Object.assign(entity, counts(ctx, label, [scope], viewer));
+  return entity;
+}
+
+/** `API::Entities::GroupLabel`; counts (with `with_counts`) cover every project below the label's group. */
+export function groupLabel(ctx: SimContext, label: SimLabel, withCounts: boolean, viewer: SimUser) {
+  const entity: Record<string, unknown> = { ...labelBasic(label), archived: false, subscribed: false };
+  if (withCounts) Object.assign(entity, counts(ctx, label, labelProjects(ctx.store, label), viewer));
   return entity;
 }
 
@@ -61,7 +77,7 @@ export function labelHookAttrs(label: SimLabel) {
     updated_at: hookTime(label.updatedAt),
     template: false,
     description: label.description,
-    type: 'ProjectLabel',
-    group_id: null,
+    type: label.projectId === null ? 'GroupLabel' : 'ProjectLabel',
+    group_id: label.groupId,
   };
 }

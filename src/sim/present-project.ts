@@ -1,5 +1,5 @@
 import type { SimContext } from './context.js';
-import { projectAccess, groupAccess } from './access.js';
+import { groupAccess } from './access.js';
 import { namespaceFullPath, namespaceName, projectFullPath } from './store.js';
 import { avatarUrl, userBasic } from './present-user.js';
 import type { SimGroup, SimMember, SimProject, SimUser, Visibility } from './types.js';
@@ -137,7 +137,7 @@ export function groupEntity(ctx: SimContext, group: SimGroup) {
     share_with_group_lock: false,
     require_two_factor_authentication: false,
     two_factor_grace_period: 48,
-    project_creation_level: 'developer',
+    project_creation_level: group.projectCreationLevel,
     auto_devops_enabled: null,
     subgroup_creation_level: 'maintainer',
     emails_disabled: false,
@@ -176,15 +176,4 @@ export function memberEntity(ctx: SimContext, user: SimUser, member: SimMember) 
     expires_at: member.expiresAt,
     membership_state: 'active',
   };
-}
-
-/** Effective membership of a user in a project as `members/all` reports it, or null. */
-export function effectiveMember(ctx: SimContext, project: SimProject, user: SimUser): SimMember | null {
-  const level = projectAccess(ctx.store, user, project);
-  if (level === 0) return null;
-  const direct = project.members.get(user.id);
-  if (direct && direct.accessLevel === level) return direct;
-  const group = project.namespace.kind === 'group' ? ctx.store.groups.get(project.namespace.ownerId) : undefined;
-  const inherited = group?.members.get(user.id);
-  return { userId: user.id, accessLevel: level, createdAt: inherited?.createdAt ?? direct?.createdAt ?? project.createdAt, createdBy: null, expiresAt: null };
 }

@@ -3,7 +3,7 @@ import { nowIso } from './context.js';
 import { conflict, validation } from './errors.js';
 import { ACCESS } from './access.js';
 import { findGroup, nextId, projectFullPath } from './store.js';
-import type { SimGroup, SimMember, SimNamespaceRef, SimProject, SimUser, Visibility } from './types.js';
+import type { ProjectCreationLevel, SimGroup, SimMember, SimNamespaceRef, SimProject, SimUser, Visibility } from './types.js';
 
 const PATH = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/;
 
@@ -13,7 +13,7 @@ export function pathFromName(name: string): string {
 }
 
 /** Creates a group; its creator becomes Owner. */
-export function createGroup(ctx: SimContext, creator: SimUser | null, input: { path: string; name?: string; parentId?: number | null; visibility?: Visibility; description?: string }): SimGroup {
+export function createGroup(ctx: SimContext, creator: SimUser | null, input: { path: string; name?: string; parentId?: number | null; visibility?: Visibility; description?: string; projectCreationLevel?: ProjectCreationLevel }): SimGroup {
   const { store } = ctx;
   if (!PATH.test(input.path)) throw validation({ path: ['can contain only letters, digits, \'_\', \'-\' and \'.\'. Cannot start with \'-\', end in \'.git\' or end in \'.atom\''] });
   const parent = input.parentId ? store.groups.get(input.parentId) : undefined;
@@ -25,6 +25,7 @@ export function createGroup(ctx: SimContext, creator: SimUser | null, input: { p
   const group: SimGroup = {
     id: nextId(store, 'namespace'), path: input.path, name: input.name ?? input.path, fullPath, parentId: parent?.id ?? null,
     description: input.description ?? '', visibility: input.visibility ?? 'private', createdAt: now, members: new Map(),
+    projectCreationLevel: input.projectCreationLevel ?? 'developer', labels: new Map(), labelsByTitle: new Map(), hooks: new Map(),
   };
   store.groups.set(group.id, group);
   store.groupsByPath.set(fullPath.toLowerCase(), group);
@@ -77,4 +78,27 @@ export function addMember(ctx: SimContext, target: { members: Map<number, SimMem
   const member: SimMember = { userId: user.id, accessLevel, createdAt: nowIso(ctx), createdBy: createdBy?.id ?? null, expiresAt };
   target.members.set(user.id, member);
   return member;
+}
+
+/**
+ * Deletes a project and everything in it. GitLab deletes in the background (Projects::DestroyService
+ * via `async_execute`) and, on GitLab.com and Premium self-managed, first marks the project for
+ * deletion for some days; the simulator deletes at once.
+ */
+export function deleteProject(ctx: SimContext, project: SimProject): void {
+  const { store } = ctx;
+  for (const issue of project.issues.values()) {
+    store.issues.delete(issue.id);
+    store.events.delete(issue.id);
+    for (const id of issue.noteIds) store.notes.delete(id);
+    for (const linkId of store.linksByIssue.get(issue.id) ?? []) {
+      const link = store.links.get(linkId);
+      store.links.delete(linkId);
+      if (link) for (const other of [link.sourceId, link.targetId]) store.linksByIssue.get(other)?.delete(linkId);
+    }
+    store.linksByIssue.delete(issue.id);
+  }
+  for (const id of project.labels.keys()) store.labels.delete(id);
+  store.projectsByPath.delete(projectFullPath(store, project).toLowerCase());
+  store.projects.delete(project.id);
 }

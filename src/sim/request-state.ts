@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { newChain, type Actor, type EventChain, type SimContext } from './context.js';
 import { notFound, unauthorized } from './errors.js';
-import { canReadProject } from './access.js';
-import { findProject } from './store.js';
+import { canReadGroup, canReadProject } from './access.js';
+import { findGroup, findProject } from './store.js';
 import type { Params } from './params.js';
-import type { SimProject, SimToken, SimUser } from './types.js';
+import type { SimGroup, SimProject, SimToken, SimUser } from './types.js';
 
 /** What the request hooks learnt about a request, for its handler. */
 export interface RequestState {
@@ -64,4 +64,12 @@ export function userProject(ctx: SimContext, req: FastifyRequest): SimProject {
   const project = findProject(ctx.store, param(req, 'id'));
   if (!project || !canReadProject(ctx.store, user, project)) throw notFound('Project');
   return project;
+}
+
+/** The group of `:id` that the user may see, or 404 `Group Not Found` (as `find_group!` answers). */
+export function userGroup(ctx: SimContext, req: FastifyRequest): SimGroup {
+  const user = requireUser(req);
+  const group = findGroup(ctx.store, param(req, 'id'));
+  if (!group || !canReadGroup(ctx.store, user, group)) throw notFound('Group');
+  return group;
 }

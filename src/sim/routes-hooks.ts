@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { canAdminProject } from './access.js';
+import { canAdminGroup, canAdminProject } from './access.js';
 import type { SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { ApiError, forbidden, notFound, validation } from './errors.js';
@@ -8,9 +8,9 @@ import { alertStatus, deliverOnce, hookExecutable, hookLogEntity, matchesStatus,
 import { pushPayload } from './hook-payloads.js';
 import { paginate } from './pagination.js';
 import { bool, has, reqStr, str, type Params } from './params.js';
-import { actorOf, input, param, requireUser, userProject } from './request-state.js';
-import { nextId } from './store.js';
-import type { SimHook, SimProject } from './types.js';
+import { actorOf, input, param, requireUser, userGroup, userProject } from './request-state.js';
+import { groupProjects, nextId } from './store.js';
+import type { SimGroup, SimHook, SimProject } from './types.js';
 
 const FLAGS = [
   ['push_events', 'pushEvents'], ['issues_events', 'issuesEvents'], ['confidential_issues_events', 'confidentialIssuesEvents'],
@@ -20,15 +20,19 @@ const FLAGS = [
 const RESEND_LIMIT = 5;
 const SEVEN_DAYS_MS = 7 * 86_400_000;
 
-/** `API::Entities::ProjectHook`; the token is never returned. */
+/** The owner of a hook: a project (every tier) or a group (Premium). */
+type HookParent = { kind: 'project'; project: SimProject } | { kind: 'group'; group: SimGroup };
+
+/** `API::Entities::ProjectHook`, or `EE::API::Entities::GroupHook` for a group hook; the token is never returned. */
 export function hookEntity(ctx: SimContext, hook: SimHook) {
+  const owner = hook.groupId === null ? { project_id: hook.projectId } : { group_id: hook.groupId, subgroup_events: false, member_events: false, project_events: false };
   return {
     id: hook.id, url: hook.url, name: hook.name, description: hook.description, created_at: hook.createdAt,
     push_events: hook.pushEvents, tag_push_events: hook.tagPushEvents, merge_requests_events: hook.mergeRequestsEvents,
     repository_update_events: false, enable_ssl_verification: hook.enableSslVerification,
     alert_status: alertStatus(ctx, hook), disabled_until: alertStatus(ctx, hook) === 'temporarily_disabled' ? hook.disabledUntil : null,
     url_variables: [], push_events_branch_filter: hook.pushEventsBranchFilter, branch_filter_strategy: 'wildcard',
-    custom_webhook_template: '', custom_headers: [], project_id: hook.projectId,
+    custom_webhook_template: '', custom_headers: [], ...owner,
     issues_events: hook.issuesEvents, confidential_issues_events: hook.confidentialIssuesEvents,
     note_events: hook.noteEvents, confidential_note_events: hook.confidentialNoteEvents,
     pipeline_events: false, wiki_page_events: false, deployment_events: false, feature_flag_events: false, job_events: false,
@@ -52,45 +56,75 @@ function applyFlags(hook: SimHook, p: Params): void {
   }
 }
 
-/** Creates a project hook from API-style fields (also used by seeds). */
-export function createHook(ctx: SimContext, project: SimProject, p: Params): SimHook {
+/** Creates a project hook, or a group hook when given a group, from API-style fields (also used by seeds). */
+export function createHook(ctx: SimContext, owner: SimProject | SimGroup, p: Params): SimHook {
   const url = reqStr(p, 'url');
   validUrl(url);
+  const isGroup = 'fullPath' in owner;
   const hook: SimHook = {
-    id: nextId(ctx.store, 'hook'), projectId: project.id, url, name: str(p, 'name') ?? '', description: str(p, 'description') ?? '',
+    id: nextId(ctx.store, 'hook'), projectId: isGroup ? null : owner.id, groupId: isGroup ? owner.id : null,
+    url, name: str(p, 'name') ?? '', description: str(p, 'description') ?? '',
     token: str(p, 'token') ?? '', pushEvents: true, pushEventsBranchFilter: str(p, 'push_events_branch_filter') ?? '',
     issuesEvents: false, confidentialIssuesEvents: false, noteEvents: false, confidentialNoteEvents: false,
     tagPushEvents: false, mergeRequestsEvents: false, enableSslVerification: true,
     createdAt: nowIso(ctx), recentFailures: 0, disabledUntil: null, logs: [], resends: new Map(),
   };
   applyFlags(hook, p);
-  project.hooks.set(hook.id, hook);
+  owner.hooks.set(hook.id, hook);
   return hook;
 }
 
-function adminProject(ctx: SimContext, req: FastifyRequest): SimProject {
-  const project = userProject(ctx, req);
-  if (!canAdminProject(ctx.store, requireUser(req), project)) throw forbidden();
-  return project;
+/**
+ * The hook owner of a request, checked as GitLab does: project hooks need Maintainer
+ * (`admin_project`); group hooks (ee/lib/api/group_hooks.rb, `admin_web_hook` from `admin_group`)
+ * need the group's Owner role. On the Free tier the group hooks API does not exist (GitLab CE mounts
+ * no such route), so it answers Grape's catch-all `404 {"error":"404 Not Found"}`.
+ */
+function hookParent(ctx: SimContext, req: FastifyRequest, kind: HookParent['kind']): HookParent {
+  if (kind === 'project') {
+    const project = userProject(ctx, req);
+    if (!canAdminProject(ctx.store, requireUser(req), project)) throw forbidden();
+    return { kind, project };
+  }
+  if (ctx.settings.tier !== 'premium') throw new ApiError(404, { error: '404 Not Found' });
+  const group = userGroup(ctx, req);
+  if (!canAdminGroup(ctx.store, requireUser(req), group)) throw forbidden();
+  return { kind, group };
 }
 
-function hookOf(req: FastifyRequest, project: SimProject): SimHook {
-  const hook = project.hooks.get(Number(param(req, 'hook_id')));
+function hooksOf(parent: HookParent): Map<number, SimHook> {
+  return parent.kind === 'project' ? parent.project.hooks : parent.group.hooks;
+}
+
+function hookOf(req: FastifyRequest, parent: HookParent): SimHook {
+  const hook = hooksOf(parent).get(Number(param(req, 'hook_id')));
   if (!hook) throw notFound();
   return hook;
 }
 
-/** Project hooks, their delivery log and resend. */
-export function registerHookRoutes(app: FastifyInstance, ctx: SimContext): void {
-  app.get('/projects/:id/hooks', async (req, reply) => {
-    const project = adminProject(ctx, req);
-    return paginate(ctx, req, reply, [...project.hooks.values()]).map((h) => hookEntity(ctx, h));
-  });
-  app.post('/projects/:id/hooks', async (req, reply) => reply.code(201).send(hookEntity(ctx, createHook(ctx, adminProject(ctx, req), input(req)))));
-  app.get('/projects/:id/hooks/:hook_id', async (req) => hookEntity(ctx, hookOf(req, adminProject(ctx, req))));
+/** The project a test push comes from: the hook's project, or (group hooks) a project below the group with commits. */
+function testProject(ctx: SimContext, parent: HookParent): SimProject | undefined {
+  if (parent.kind === 'project') return parent.project;
+  return groupProjects(ctx.store, parent.group, true).find((p) => p.repo.branches.has(p.defaultBranch));
+}
 
-  app.put('/projects/:id/hooks/:hook_id', async (req) => {
-    const hook = hookOf(req, adminProject(ctx, req));
+/** Hooks of one parent kind: list, create, read, edit, delete, delivery log, test and resend. */
+function registerHookRoutesFor(app: FastifyInstance, ctx: SimContext, kind: HookParent['kind']): void {
+  const base = kind === 'project' ? '/projects/:id/hooks' : '/groups/:id/hooks';
+  const parentOf = (req: FastifyRequest) => hookParent(ctx, req, kind);
+
+  app.get(base, async (req, reply) => paginate(ctx, req, reply, [...hooksOf(parentOf(req)).values()]).map((h) => hookEntity(ctx, h)));
+
+  app.post(base, async (req, reply) => {
+    const parent = parentOf(req);
+    const hook = createHook(ctx, parent.kind === 'project' ? parent.project : parent.group, input(req));
+    return reply.code(201).send(hookEntity(ctx, hook));
+  });
+
+  app.get(`${base}/:hook_id`, async (req) => hookEntity(ctx, hookOf(req, parentOf(req))));
+
+  app.put(`${base}/:hook_id`, async (req) => {
+    const hook = hookOf(req, parentOf(req));
     const p = input(req);
     const url = str(p, 'url');
     if (url !== undefined && url !== hook.url) {
@@ -107,32 +141,33 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SimContext): void 
     return hookEntity(ctx, hook);
   });
 
-  app.delete('/projects/:id/hooks/:hook_id', async (req, reply) => {
-    const project = adminProject(ctx, req);
-    const hook = hookOf(req, project);
-    project.hooks.delete(hook.id);
+  app.delete(`${base}/:hook_id`, async (req, reply) => {
+    const parent = parentOf(req);
+    hooksOf(parent).delete(hookOf(req, parent).id);
     return reply.code(204).send();
   });
 
-  app.get('/projects/:id/hooks/:hook_id/events', async (req, reply) => {
-    const hook = hookOf(req, adminProject(ctx, req));
+  app.get(`${base}/:hook_id/events`, async (req, reply) => {
+    const hook = hookOf(req, parentOf(req));
     const status = str(input(req), 'status');
     const since = ctx.clock.now().getTime() - SEVEN_DAYS_MS;
     const logs = hook.logs.filter((l) => Date.parse(l.createdAt) >= since && matchesStatus(l, status)).reverse();
     return paginate(ctx, req, reply, logs).map(hookLogEntity);
   });
 
-  // GitLab 16.11+: a test delivery, sent even while the hook is disabled; its success re-enables the
-  // hook (that is how GitLab's docs say to re-enable one). Only `push_events` is built here.
-  app.post('/projects/:id/hooks/:hook_id/test/:trigger', async (req, reply) => {
-    const project = adminProject(ctx, req);
-    const hook = hookOf(req, project);
+  // GitLab 16.11+ (groups: 17.1+, MR !150486): a test delivery, sent even while the hook is disabled;
+  // its success re-enables the hook (that is how GitLab's docs say to re-enable one). Only
+  // `push_events` is built here; a group hook tests with a project of the group that has commits.
+  app.post(`${base}/:hook_id/test/:trigger`, async (req, reply) => {
+    const parent = parentOf(req);
+    const hook = hookOf(req, parent);
     const trigger = param(req, 'trigger');
     if (trigger !== 'push_events') throw new ApiError(422, { message: `Testing ${trigger} is not supported by the simulator; use push_events` });
     const actor = actorOf(req);
-    const head = project.repo.branches.get(project.defaultBranch);
-    const commit = head ? project.repo.commits.get(head) : undefined;
-    if (!commit) throw new ApiError(422, { message: 'Ensure the project has at least one commit.' });
+    const project = testProject(ctx, parent);
+    const head = project?.repo.branches.get(project.defaultBranch);
+    const commit = project && head ? project.repo.commits.get(head) : undefined;
+    if (!project || !commit) throw new ApiError(422, { message: parent.kind === 'project' ? 'Ensure the project has at least one commit.' : 'Ensure the group has a project with commits.' });
     const payload = pushPayload(ctx, project, actor.user, project.defaultBranch, commit.parentIds?.[0] ?? '0000000000000000000000000000000000000000', [commit]);
     const result = await deliverOnce(ctx, hook, 'push_hooks', payload, randomUUID(), randomUUID());
     recordResult(ctx, hook, result.ok);
@@ -140,9 +175,8 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SimContext): void 
     return reply.code(201).send({ message: '201 Created' });
   });
 
-  app.post('/projects/:id/hooks/:hook_id/events/:hook_event_id/resend', async (req) => {
-    const project = adminProject(ctx, req);
-    const hook = hookOf(req, project);
+  app.post(`${base}/:hook_id/events/:hook_event_id/resend`, async (req) => {
+    const hook = hookOf(req, parentOf(req));
     const log = hook.logs.find((l) => l.id === Number(param(req, 'hook_event_id')));
     if (!log) throw notFound();
     const actor = actorOf(req);
@@ -160,4 +194,10 @@ export function registerHookRoutes(app: FastifyInstance, ctx: SimContext): void 
     else ctx.counters.webhooks.failed += 1;
     return { response_status: Number(result.status) || result.status };
   });
+}
+
+/** Project hooks (every tier) and group hooks (Premium), with their delivery log, test and resend. */
+export function registerHookRoutes(app: FastifyInstance, ctx: SimContext): void {
+  registerHookRoutesFor(app, ctx, 'project');
+  registerHookRoutesFor(app, ctx, 'group');
 }

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canAdminLabel } from './access.js';
 import type { SimContext } from './context.js';
 import { nowIso } from './context.js';
-import { ApiError, conflict, forbidden, notFound, validation } from './errors.js';
-import { createLabel, findLabel, parseColor, setIssueLabels } from './labels.js';
+import { ApiError, forbidden, notFound, validation } from './errors.js';
+import { availableLabels, createLabel, deleteLabel, findLabel, parseColor, renameLabel, type LabelOwner } from './labels.js';
 import { paginate } from './pagination.js';
-import { bool, has, int, reqStr, str } from './params.js';
+import { bool, has, int, reqStr, str, type Params } from './params.js';
 import { projectLabel } from './present-label.js';
 import { input, param, requireUser, userProject } from './request-state.js';
 import type { SimLabel, SimProject } from './types.js';
@@ -16,28 +16,56 @@ function adminProject(ctx: SimContext, req: FastifyRequest): SimProject {
   return project;
 }
 
-function labelOf(req: FastifyRequest, project: SimProject): SimLabel {
-  const label = findLabel(project, param(req, 'label_id'));
+function labelOf(ctx: SimContext, req: FastifyRequest, project: SimProject, ancestors: boolean): SimLabel {
+  const label = findLabel(ctx.store, project, param(req, 'label_id'), ancestors);
   if (!label) throw notFound('Label');
   return label;
 }
 
-/** Project label routes. */
+/** Labels sorted by title, filtered by `search` (title or description), as LabelsFinder answers. */
+export function searchLabels(labels: SimLabel[], p: Params): SimLabel[] {
+  const search = str(p, 'search')?.toLowerCase();
+  return labels
+    .filter((l) => !search || l.title.toLowerCase().includes(search) || (l.description ?? '').toLowerCase().includes(search))
+    .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id - b.id));
+}
+
+/**
+ * Applies `new_name`, `color`, `description` (and `priority` on project labels) as update_label in
+ * lib/api/helpers/label_helpers.rb does; 400 when none is given.
+ */
+export function applyLabelUpdate(ctx: SimContext, owner: LabelOwner, label: SimLabel, p: Params): void {
+  const keys = owner.kind === 'project' ? ['new_name', 'color', 'description', 'priority', 'archived'] : ['new_name', 'color', 'description', 'archived'];
+  if (!keys.some((k) => has(p, k))) throw new ApiError(400, { error: `${keys.join(', ')} are missing, at least one parameter must be provided` });
+  const newName = str(p, 'new_name');
+  if (newName !== undefined) renameLabel(owner, label, newName);
+  const colorText = str(p, 'color');
+  if (colorText !== undefined) {
+    const color = parseColor(colorText);
+    if (color === null) throw validation({ color: ['must be a valid color code'] });
+    label.color = color;
+  }
+  if (has(p, 'description')) label.description = str(p, 'description') ?? null;
+  if (owner.kind === 'project' && has(p, 'priority')) label.priority = int(p, 'priority') ?? null;
+  label.updatedAt = nowIso(ctx);
+}
+
+/**
+ * Project label routes (lib/api/labels.rb). Listing and reading include the ancestor groups' labels
+ * (`include_ancestor_groups`, default true); editing and deleting reach only the project's own.
+ */
 export function registerLabelRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.get('/projects/:id/labels', async (req, reply) => {
     const project = userProject(ctx, req);
     const p = input(req);
-    const search = str(p, 'search')?.toLowerCase();
-    const labels = [...project.labels.values()]
-      .filter((l) => !search || l.title.toLowerCase().includes(search) || (l.description ?? '').toLowerCase().includes(search))
-      .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+    const labels = searchLabels(availableLabels(ctx.store, project, bool(p, 'include_ancestor_groups') ?? true), p);
     const counts = bool(p, 'with_counts') ?? false;
-    return paginate(ctx, req, reply, labels).map((l) => projectLabel(ctx, l, counts));
+    return paginate(ctx, req, reply, labels).map((l) => projectLabel(ctx, l, counts, project, requireUser(req)));
   });
 
   app.get('/projects/:id/labels/:label_id', async (req) => {
     const project = userProject(ctx, req);
-    return projectLabel(ctx, labelOf(req, project), false);
+    return projectLabel(ctx, labelOf(ctx, req, project, bool(input(req), 'include_ancestor_groups') ?? true), false, project);
   });
 
   app.post('/projects/:id/labels', async (req, reply) => {
@@ -51,41 +79,14 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: SimContext): void
 
   app.put('/projects/:id/labels/:label_id', async (req) => {
     const project = adminProject(ctx, req);
-    const label = labelOf(req, project);
-    const p = input(req);
-    if (!['new_name', 'color', 'description', 'priority'].some((k) => has(p, k))) {
-      throw new ApiError(400, { error: 'new_name, color, description, priority are missing, at least one parameter must be provided' });
-    }
-    const newName = str(p, 'new_name');
-    if (newName !== undefined) {
-      const title = newName.trim();
-      if (title === '') throw validation({ title: ["can't be blank"] });
-      if (title.includes(',')) throw validation({ title: ['is invalid'] });
-      const other = project.labelsByTitle.get(title);
-      if (other && other.id !== label.id) throw conflict('Label already exists');
-      project.labelsByTitle.delete(label.title);
-      label.title = title;
-      project.labelsByTitle.set(title, label);
-    }
-    const colorText = str(p, 'color');
-    if (colorText !== undefined) {
-      const color = parseColor(colorText);
-      if (color === null) throw validation({ color: ['must be a valid color code'] });
-      label.color = color;
-    }
-    if (has(p, 'description')) label.description = str(p, 'description') ?? null;
-    if (has(p, 'priority')) label.priority = int(p, 'priority') ?? null;
-    label.updatedAt = nowIso(ctx);
+    const label = labelOf(ctx, req, project, false);
+    applyLabelUpdate(ctx, { kind: 'project', project }, label, input(req));
     return projectLabel(ctx, label, false);
   });
 
   app.delete('/projects/:id/labels/:label_id', async (req, reply) => {
     const project = adminProject(ctx, req);
-    const label = labelOf(req, project);
-    for (const issue of [...(project.labelIndex.get(label.id) ?? [])]) setIssueLabels(project, issue, issue.labelIds.filter((id) => id !== label.id));
-    project.labelIndex.delete(label.id);
-    project.labels.delete(label.id);
-    project.labelsByTitle.delete(label.title);
+    deleteLabel(ctx.store, { kind: 'project', project }, labelOf(ctx, req, project, false));
     return reply.code(204).send();
   });
 }

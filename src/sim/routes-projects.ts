@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { ACCESS, canAdminProject, canReadProject, groupAccess, projectAccess } from './access.js';
+import { ACCESS, canAdminProject, canCreateProjectIn, canReadGroup, canReadProject, canRemoveProject, groupAccess, projectAccess } from './access.js';
 import type { SimContext } from './context.js';
-import { ApiError, forbidden, notFound } from './errors.js';
+import { ApiError, forbidden, notFound, validation } from './errors.js';
 import { paginate } from './pagination.js';
 import { bool, oneOf, str } from './params.js';
-import { addMember, createProject, resolveNamespace } from './projects.js';
+import { addMember, createProject, deleteProject, resolveNamespace } from './projects.js';
 import { projectEntity } from './present-project.js';
 import { input, requireUser, userProject } from './request-state.js';
 import { registerProjectMemberRoutes } from './routes-members.js';
@@ -28,13 +28,21 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: SimContext): vo
       if (!found) throw notFound('Namespace');
       namespace = found;
     }
+    // In a group, `create_projects` follows the group's `project_creation_level` (GroupPolicy; default
+    // Developers + Maintainers, i.e. Developer and up). A namespace the user cannot see is a 404.
     if ('fullPath' in namespace) {
-      if (!user.admin && groupAccess(ctx.store, user, namespace) < ACCESS.developer) throw forbidden();
+      if (!canReadGroup(ctx.store, user, namespace)) throw notFound('Namespace');
+      if (!canCreateProjectIn(ctx.store, user, namespace)) throw forbidden();
     } else if (namespace.id !== user.id && !user.admin) {
       throw forbidden();
     }
+    const visibility = oneOf(p, 'visibility', VISIBILITIES);
+    // Project#visibility_level_allowed_by_group: a project is never more visible than its group.
+    if ('fullPath' in namespace && visibility && VISIBILITIES.indexOf(visibility) > VISIBILITIES.indexOf(namespace.visibility)) {
+      throw validation({ visibility_level: [`${visibility.charAt(0).toUpperCase()}${visibility.slice(1)} is not allowed in a ${namespace.visibility} group.`] });
+    }
     const project = createProject(ctx, user, {
-      name, path, namespace, defaultBranch: str(p, 'default_branch'), visibility: oneOf(p, 'visibility', VISIBILITIES), description: str(p, 'description'),
+      name, path, namespace, defaultBranch: str(p, 'default_branch'), visibility, description: str(p, 'description'),
     });
     // A Developer who creates a project in a group becomes its Maintainer, as GitLab grants.
     if ('fullPath' in namespace && !user.admin && groupAccess(ctx.store, user, namespace) < ACCESS.maintainer) {
@@ -77,6 +85,14 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: SimContext): vo
     const visibility = oneOf(p, 'visibility', VISIBILITIES);
     if (visibility) project.visibility = visibility;
     return projectEntity(ctx, project, user);
+  });
+
+  // `remove_project`: Owners (project or group) and admins; answers 202 as GitLab's async deletion.
+  app.delete('/projects/:id', async (req, reply) => {
+    const project = userProject(ctx, req);
+    if (!canRemoveProject(ctx.store, requireUser(req), project)) throw forbidden();
+    deleteProject(ctx, project);
+    return reply.code(202).send({ message: '202 Accepted' });
   });
 
   registerProjectMemberRoutes(app, ctx);

@@ -1,5 +1,5 @@
 import type {
-  SimGroup, SimIssue, SimIssueLink, SimNote, SimProject, SimResourceEvent, SimToken, SimUser,
+  SimGroup, SimIssue, SimIssueLink, SimLabel, SimNote, SimProject, SimResourceEvent, SimToken, SimUser,
 } from './types.js';
 
 /** Every record of one simulator instance, indexed the way the API looks them up. */
@@ -16,6 +16,8 @@ export interface SimStore {
   links: Map<number, SimIssueLink>;
   linksByIssue: Map<number, Set<number>>;
   events: Map<number, SimResourceEvent[]>;
+  /** Every label, project or group, by id (issues refer to both kinds by id). */
+  labels: Map<number, SimLabel>;
   /** Per-kind id counters; users and groups share `namespace` like GitLab's namespaces table. */
   seq: Record<'user' | 'namespace' | 'token' | 'project' | 'issue' | 'note' | 'label' | 'link' | 'hook' | 'hookLog' | 'event' | 'member', number>;
 }
@@ -26,7 +28,7 @@ export function createStore(): SimStore {
     users: new Map(), usersByName: new Map(), tokens: new Map(),
     groups: new Map(), groupsByPath: new Map(),
     projects: new Map(), projectsByPath: new Map(),
-    issues: new Map(), notes: new Map(), links: new Map(), linksByIssue: new Map(), events: new Map(),
+    issues: new Map(), notes: new Map(), links: new Map(), linksByIssue: new Map(), events: new Map(), labels: new Map(),
     seq: { user: 0, namespace: 0, token: 0, project: 0, issue: 0, note: 0, label: 0, link: 0, hook: 0, hookLog: 0, event: 0, member: 0 },
   };
 }
@@ -71,6 +73,38 @@ export function namespaceFullPath(store: SimStore, project: SimProject): string 
 export function namespaceName(store: SimStore, project: SimProject): string {
   if (project.namespace.kind === 'group') return store.groups.get(project.namespace.ownerId)?.name ?? '';
   return store.users.get(project.namespace.ownerId)?.name ?? '';
+}
+
+/** A group and its ancestors, nearest first (`self_and_ancestors`). */
+export function groupChain(store: SimStore, group: SimGroup | undefined): SimGroup[] {
+  const out: SimGroup[] = [];
+  let g = group;
+  while (g && !out.includes(g)) {
+    out.push(g);
+    g = g.parentId === null ? undefined : store.groups.get(g.parentId);
+  }
+  return out;
+}
+
+/** The groups above a project, nearest first (empty for personal projects). */
+export function projectGroups(store: SimStore, project: SimProject): SimGroup[] {
+  return project.namespace.kind === 'group' ? groupChain(store, store.groups.get(project.namespace.ownerId)) : [];
+}
+
+/** Whether `group` is `ancestor` or below it. */
+export function isInGroup(store: SimStore, group: SimGroup | undefined, ancestor: SimGroup): boolean {
+  return groupChain(store, group).includes(ancestor);
+}
+
+/** Projects directly in a group, or anywhere below it with `subgroups` (`include_subgroups`). */
+export function groupProjects(store: SimStore, group: SimGroup, subgroups: boolean): SimProject[] {
+  const out: SimProject[] = [];
+  for (const p of store.projects.values()) {
+    if (p.namespace.kind !== 'group') continue;
+    const owner = store.groups.get(p.namespace.ownerId);
+    if (owner === group || (subgroups && isInGroup(store, owner, group))) out.push(p);
+  }
+  return out;
 }
 
 /** Resource events of an issue, created on first use. */

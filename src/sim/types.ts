@@ -41,6 +41,9 @@ export interface SimMember {
 
 export type Visibility = 'private' | 'internal' | 'public';
 
+/** Who may create projects in a group (`project_creation_level`); GitLab's default is `developer`. */
+export type ProjectCreationLevel = 'noone' | 'owner' | 'maintainer' | 'developer' | 'administrator';
+
 export interface SimGroup {
   id: number;
   path: string;
@@ -51,11 +54,19 @@ export interface SimGroup {
   visibility: Visibility;
   createdAt: string;
   members: Map<number, SimMember>;
+  projectCreationLevel: ProjectCreationLevel;
+  /** Group labels (`GroupLabel`), usable by issues of every project below the group. */
+  labels: Map<number, SimLabel>;
+  labelsByTitle: Map<string, SimLabel>;
+  /** Group webhooks (Premium): they receive the events of every project below the group. */
+  hooks: Map<number, SimHook>;
 }
 
+/** A project label (`projectId` set) or a group label (`groupId` set). */
 export interface SimLabel {
   id: number;
-  projectId: number;
+  projectId: number | null;
+  groupId: number | null;
   title: string;
   color: string;
   description: string | null;
@@ -124,9 +135,11 @@ export interface SimResourceEvent {
   state?: 'closed' | 'reopened';
 }
 
+/** A project hook (`projectId` set) or a group hook (`groupId` set). */
 export interface SimHook {
   id: number;
-  projectId: number;
+  projectId: number | null;
+  groupId: number | null;
   url: string;
   name: string;
   description: string;
@@ -206,9 +219,10 @@ export interface SimProject {
   members: Map<number, SimMember>;
   issues: Map<number, SimIssue>;
   nextIid: number;
+  /** The project's own labels; ancestor group labels live on the groups. */
   labels: Map<number, SimLabel>;
   labelsByTitle: Map<string, SimLabel>;
-  /** label id -> issues carrying it, so label filters never scan every issue. */
+  /** label id (project or group label) -> issues of this project carrying it, so label filters never scan every issue. */
   labelIndex: Map<number, Set<SimIssue>>;
   hooks: Map<number, SimHook>;
   repo: SimRepo;
