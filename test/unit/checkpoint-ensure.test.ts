@@ -133,6 +133,14 @@ describe('ensuring a report’s quarter from the fan-out', () => {
     expect(await titles(gitlab)).toEqual(['Big picture career conversation: @alice', 'FY27-Q1 career checkpoint: @alice']);
   });
 
+  it('on GitLab Free (no group hooks) a records project made here gets Trellis\'s webhook, so its events arrive before setup runs again', async () => {
+    const { ctx, gitlab } = world();
+    const config = loadConfig({ GITLAB_URL: 'http://gitlab.test', GITLAB_TOKEN: 't', GITLAB_PROJECT: 'infra/career', TRELLIS_PUBLIC_URL: 'https://trellis.test', WEBHOOK_SECRET: 's3cret' });
+    await ensureCheckpoint({ ...ctx, config }, args('bob'));
+    const hooks = await gitlab.forProject('infra/career-records/bob').listHooks();
+    expect(hooks.map((h) => [h.url, h.confidentialIssuesEvents, h.noteEvents])).toEqual([['https://trellis.test/webhooks/gitlab', true, true]]);
+  });
+
   it('in a dry run nothing is created and the job does not fail', async () => {
     const { ctx, gitlab } = world();
     const dry = createExecutor({ gitlab, locks: createMemoryLocks(), cache: createMemoryCache(), log: silentLog, botUsername: async () => 'trellis-bot', recordsProject: 'infra/career', dryRun: true });

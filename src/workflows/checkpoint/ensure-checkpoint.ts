@@ -1,5 +1,6 @@
 import type { Action } from '../../core/actions.js';
 import { AppError } from '../../core/errors.js';
+import { syncOptions } from '../privacy/privacy-workflow.js';
 import { emptyAccessReport, syncRecordsProject } from '../privacy/records-access.js';
 import { applyToRecord, recordsOf } from '../records.js';
 import { indexIssues } from '../../core/executor.js';
@@ -74,7 +75,7 @@ export async function ensureRecordsProjectOf(ctx: WorkflowContext, person: strin
   const layout = recordsOf(ctx);
   const roster = await ctx.roster();
   const report = emptyAccessReport();
-  await syncRecordsProject({ gitlab: ctx.gitlab, layout, bot: (await ctx.bot()).username, readers: roster.recordReaders, dryRun: false, log: ctx.log }, { person, manager, project: layout.projectOf(person) }, report);
+  await syncRecordsProject({ ...(await syncOptions(ctx, roster)), dryRun: false }, { person, manager, project: layout.projectOf(person) }, report);
   ctx.log.info({ project: layout.projectOf(person), created: report.projectsCreated.length, members: report.membersSet.length }, 'records project ensured');
 }
 

@@ -9,6 +9,7 @@ import { checkpointMarker, CHECKPOINT_LABEL, identifyCheckpoint } from '../check
 import { CONVERSATION_LABEL, conversationMarker, identifyConversation } from '../conversation/conversation-record.js';
 import { recordsOf } from '../records.js';
 import type { WorkflowContext } from '../workflow.js';
+import { syncOptions } from './privacy-workflow.js';
 import { emptyAccessReport, syncRecordsProject } from './records-access.js';
 
 /*
@@ -104,7 +105,7 @@ async function moveOne(ctx: WorkflowContext, roster: Roster, c: Candidate, manag
   const layout = recordsOf(ctx);
   const project = layout.projectOf(c.person);
   const department = ctx.config.gitlab?.project ?? '';
-  await syncRecordsProject({ gitlab: ctx.gitlab, layout, bot: (await ctx.bot()).username, readers: roster.recordReaders, dryRun: false, log: ctx.log }, { person: c.person, manager, project }, emptyAccessReport());
+  await syncRecordsProject({ ...(await syncOptions(ctx, roster)), dryRun: false }, { person: c.person, manager, project }, emptyAccessReport());
   const old = c.issue;
   const description = rewriteReferences(stripMarkers(old.description), department, moved);
   const intro = `_Moved by Trellis from ${department}#${old.iid} (created ${old.createdAt.slice(0, 10)} by ${inlineText(old.author)}), so that only ${inlineText(c.person)}, their manager and the record readers can read it._`;
@@ -151,5 +152,5 @@ function stripMarkers(text: string): string {
  * it would name another. It becomes the moved record's new reference, or `infra/career#12`.
  */
 export function rewriteReferences(text: string, department: string, moved: ReadonlyMap<number, string>): string {
-  return inertMarkdown(text).replace(/(^|[\s(\[])#(\d+)\b/g, (_all, before: string, iid: string) => `${before}${moved.get(Number(iid)) ?? `${department}#${iid}`}`);
+  return inertMarkdown(text).replace(/(^|[\s([])#(\d+)\b/g, (_all, before: string, iid: string) => `${before}${moved.get(Number(iid)) ?? `${department}#${iid}`}`);
 }

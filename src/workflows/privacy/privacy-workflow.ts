@@ -4,7 +4,8 @@ import type { Roster } from '../../core/roster.js';
 import { applyToRecord, recordsOf } from '../records.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { desiredAccess, syncRecordsAccess } from './records-access.js';
-import type { AccessReport, Overreader, RecordsAccess } from './records-access.js';
+import type { AccessReport, Overreader, RecordsAccess, SyncOptions } from './records-access.js';
+import { WEBHOOK_EVENTS, WEBHOOK_PATH } from '../setup/setup-catalog.js';
 
 /** Who each report's project was last given to: `report -> manager`, in the record cache's state. */
 const APPLIED = 'access-applied';
@@ -59,8 +60,12 @@ export function privacyWorkflow(): Workflow {
   };
 }
 
-async function syncOptions(ctx: WorkflowContext, roster: Roster) {
-  return { gitlab: ctx.gitlab, layout: recordsOf(ctx), bot: (await ctx.bot()).username, readers: roster.recordReaders, dryRun: ctx.config.dryRun, log: ctx.log };
+/** How this process syncs records access (and hooks a new records project on Free). */
+export async function syncOptions(ctx: WorkflowContext, roster: Roster): Promise<SyncOptions> {
+  const { publicUrl, webhookSecrets } = ctx.config;
+  const secret = webhookSecrets[0];
+  const hook = publicUrl && secret ? { url: `${publicUrl}${WEBHOOK_PATH}`, token: secret, ...WEBHOOK_EVENTS, enableSslVerification: true } : undefined;
+  return { gitlab: ctx.gitlab, layout: recordsOf(ctx), bot: (await ctx.bot()).username, readers: roster.recordReaders, dryRun: ctx.config.dryRun, log: ctx.log, ...(hook ? { hook } : {}) };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { RecordsLayout } from '../../core/records-layout.js';
 import { managerReportPairs } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import { ACCESS_LEVEL } from '../../gitlab/port.js';
-import type { GitLabGateway, Member } from '../../gitlab/port.js';
+import type { GitLabGateway, HookSettings, Member } from '../../gitlab/port.js';
 
 /*
  * Who may read whose private records, and making GitLab say so (docs/privacy.md). A person's records
@@ -59,6 +59,11 @@ export interface SyncOptions {
   readonly readers: readonly string[];
   readonly dryRun: boolean;
   readonly log: Log;
+  /**
+   * Trellis's webhook, for a project made here on GitLab Free (no group hooks there, so each records
+   * project needs its own); absent, a new project gets its hook from the next `trellis setup`.
+   */
+  readonly hook?: HookSettings;
 }
 
 /**
@@ -80,11 +85,13 @@ export async function syncRecordsProject(opts: SyncOptions, access: RecordsAcces
       report.membersSet.push(`${access.project}: ${access.person}, ${access.manager} (Developer)`);
       return;
     }
-    await gitlab.forGroup(layout.group).createProject({
+    const group = gitlab.forGroup(layout.group);
+    await group.createProject({
       path: access.person.toLowerCase(),
       name: `Career records: ${access.person}`,
       description: `Private career records of @${access.person}, kept by Trellis: readable by them, their manager and the department's record readers only.`,
     });
+    if (opts.hook && !(await group.hooks())) await gw.createHook(opts.hook);
     all = [];
   }
   const reach = levels(all);
