@@ -5,7 +5,7 @@ import type { ApiIssue, E2E } from '../helpers/e2e.js';
 import { tickAreas } from '../e2e/checkpoint-helpers.js';
 import { openAccessProject, openRequest } from '../e2e/internship-helpers.js';
 import { command, theModule, tickAll, ticking } from '../e2e/training-helpers.js';
-import { allIssues, allNotes, figure } from './reliability-helpers.js';
+import { allIssues, allNotes, allRecords, figure } from './reliability-helpers.js';
 
 /**
  * Every command and label move by someone the roster does not allow, on the demo department
@@ -34,7 +34,8 @@ beforeAll(async () => {
   issues.module = await e2e.as('alice').issue(module.iid);
   step();
   issues.request = await openRequest(e2e, 'ian');
-  issues.checkpoint = (await allIssues(e2e.sim, e2e.projectId, 'career-checkpoint')).find((i) => i.title === 'FY27-Q2 career checkpoint: @alice') as unknown as ApiIssue;
+  // alice's checkpoint lives in her private records project (its own iid numbering).
+  issues.checkpoint = (await allRecords(e2e.sim, 'career-checkpoint')).find((i) => i.title === 'FY27-Q2 career checkpoint: @alice') as unknown as ApiIssue;
   issues.asking = await e2e.as('bob').createIssue({ title: 'Questions for Trellis' });
   await e2e.settle();
 }, 120_000);
@@ -43,15 +44,15 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-/** What a person sees of every issue: enough to tell that nothing changed. */
+/** What a person sees of every issue, the department project's and everyone's private records: enough to tell that nothing changed. */
 async function world(): Promise<string[]> {
-  const all = await allIssues(e2e.sim, e2e.projectId);
-  return all.map((i) => JSON.stringify([i.iid, i.title, i.state, [...i.labels].sort(), i.assignees.map((a) => a.username).sort(), i.confidential, i.due_date])).sort();
+  const all = [...(await allIssues(e2e.sim, e2e.projectId)), ...(await allRecords(e2e.sim))];
+  return all.map((i) => JSON.stringify([i.project_id, i.iid, i.title, i.state, [...i.labels].sort(), i.assignees.map((a) => a.username).sort(), i.confidential, i.due_date])).sort();
 }
 
-/** Trellis's notes on an issue other than its status note. */
-async function replies(iid: number): Promise<Array<{ id: number; body: string }>> {
-  return (await allNotes(e2e.sim, e2e.projectId, iid)).filter((n) => !n.system && n.author.username === BOT && !n.body.includes('<!-- trellis:status:'));
+/** Trellis's notes on an issue (in its own project) other than its status note. */
+async function replies(issue: ApiIssue): Promise<Array<{ id: number; body: string }>> {
+  return (await allNotes(e2e.sim, issue.project_id, issue.iid)).filter((n) => !n.system && n.author.username === BOT && !n.body.includes('<!-- trellis:status:'));
 }
 
 interface Attempt {
@@ -63,8 +64,8 @@ interface Attempt {
   readonly says: string | RegExp;
 }
 
-const comment = (who: string, on: keyof typeof issues, text: string) => () => e2e.as(who).comment(issues[on]!.iid, `@${BOT} ${text}`);
-const relabel = (who: string, on: keyof typeof issues, add: string, remove: string) => () => e2e.as(who).editIssue(issues[on]!.iid, { add_labels: add, remove_labels: remove });
+const comment = (who: string, on: keyof typeof issues, text: string) => () => e2e.as(who).comment(issues[on]!, `@${BOT} ${text}`);
+const relabel = (who: string, on: keyof typeof issues, add: string, remove: string) => () => e2e.as(who).editIssue(issues[on]!, { add_labels: add, remove_labels: remove });
 
 const ATTEMPTS: readonly Attempt[] = [
   { name: 'erin starts SRE I for bob, who is not her report', on: 'asking', act: comment('erin', 'asking', 'start sre-i @bob'), says: 'Only bob or their manager (carol) can start a training module for bob' },
@@ -85,7 +86,8 @@ const ATTEMPTS: readonly Attempt[] = [
   { name: 'ian moves his own request to internship::approved', on: 'request', act: relabel('ian', 'request', 'internship::approved', 'internship::pending-approval'), says: 'ian moved this request to `internship::approved`, but: Only grace' },
   { name: 'carol moves ian’s request to internship::active', on: 'request', act: relabel('carol', 'request', 'internship::active', 'internship::pending-approval'), says: /internship::active/ },
   { name: 'alice moves her checkpoint to checkpoint::done', on: 'checkpoint', act: relabel('alice', 'checkpoint', 'checkpoint::done', 'checkpoint::planning'), says: /checkpoint::done/ },
-  { name: 'bob makes alice’s checkpoint public', on: 'checkpoint', act: () => e2e.as('bob').editIssue(issues.checkpoint!.iid, { confidential: false }), says: 'Career checkpoints are private' },
+  // bob cannot even open alice's checkpoint now (below); the people who can open it may not make it public either.
+  { name: 'carol makes alice’s checkpoint public', on: 'checkpoint', act: () => e2e.as('carol').editIssue(issues.checkpoint!, { confidential: false }), says: 'Career checkpoints are private' },
 ];
 
 describe('commands and label moves by people who may not make them', () => {
@@ -98,17 +100,29 @@ describe('commands and label moves by people who may not make them', () => {
 
   it.each(ATTEMPTS.map((a) => [a.name, a] as const))('%s: refused, explained, nothing changed', async (_name, attempt) => {
     const before = await world();
-    const seen = new Set((await replies(issues[attempt.on]!.iid)).map((n) => n.id));
+    const seen = new Set((await replies(issues[attempt.on]!)).map((n) => n.id));
     step();
     await attempt.act();
     await e2e.settle();
     const after = await world();
-    const said = (await replies(issues[attempt.on]!.iid)).filter((n) => !seen.has(n.id)).map((n) => n.body);
+    const said = (await replies(issues[attempt.on]!)).filter((n) => !seen.has(n.id)).map((n) => n.body);
     const explained = said.length === 1 && (typeof attempt.says === 'string' ? said[0]!.includes(attempt.says) : attempt.says.test(said[0]!));
     results.push({ name: attempt.name, refused: true, explained, unchanged: JSON.stringify(after) === JSON.stringify(before) });
     expect(after).toEqual(before);
     expect(said).toHaveLength(1);
     expect(said[0]).toEqual(typeof attempt.says === 'string' ? expect.stringContaining(attempt.says) : expect.stringMatching(attempt.says));
+  });
+
+  it('bob, alice’s teammate, cannot even see her checkpoint: GitLab answers 404 to his edit, and nothing changes', async () => {
+    const before = await world();
+    const seen = new Set((await replies(issues.checkpoint!)).map((n) => n.id));
+    step();
+    await expect(e2e.as('bob').issue(issues.checkpoint!)).rejects.toThrow(/: 404 /);
+    await expect(e2e.as('bob').editIssue(issues.checkpoint!, { confidential: false })).rejects.toThrow(/: 404 /);
+    await expect(e2e.as('bob').comment(issues.checkpoint!, `@${BOT} status`)).rejects.toThrow(/: 404 /);
+    await e2e.settle();
+    expect(await world()).toEqual(before);
+    expect((await replies(issues.checkpoint!)).filter((n) => !seen.has(n.id))).toEqual([]);
   });
 
   it('the people allowed can still do each of these afterwards (the refusals were about who, not what)', async () => {
@@ -117,11 +131,11 @@ describe('commands and label moves by people who may not make them', () => {
     step();
     await comment('grace', 'request', 'approve')();
     step();
-    await e2e.as('alice').editIssue(issues.checkpoint!.iid, { description: tickAreas((await e2e.as('alice').issue(issues.checkpoint!.iid)).description ?? '', [0, 1]) });
+    await e2e.as('alice').editIssue(issues.checkpoint!, { description: tickAreas((await e2e.as('alice').issue(issues.checkpoint!)).description ?? '', [0, 1]) });
     await e2e.settle();
     const module = await e2e.as('alice').issue(issues.module!.iid);
     const request = await e2e.as('ian').issue(issues.request!.iid);
-    const checkpoint = await e2e.as('alice').issue(issues.checkpoint!.iid);
+    const checkpoint = await e2e.as('alice').issue(issues.checkpoint!);
     expect([module.state, module.labels.find((l) => l.startsWith('sre-i::'))]).toEqual(['closed', 'sre-i::complete']);
     expect(request.labels).toContain('internship::active');
     expect([checkpoint.confidential, checkpoint.labels.find((l) => l.startsWith('checkpoint::'))]).toEqual([true, 'checkpoint::in-progress']);

@@ -14,7 +14,7 @@ import { startSimulator } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import type { ApiIssue } from '../helpers/e2e.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
-import { allIssues, allNotes, asUser, BOT, countByTitle, figure, jobsInFlight, PROJECT, RECORDS_GROUP, rest, rosterPeople, SECRET, seedRecords, sleep, until } from './reliability-helpers.js';
+import { allIssues, allNotes, allRecords, asUser, BOT, countByTitle, figure, jobsInFlight, PROJECT, RECORDS_GROUP, rest, rosterPeople, SECRET, seedRecords, sleep, until } from './reliability-helpers.js';
 import { expireDeadLocks, recoverStalled, startWorkerProcess } from './worker-process.js';
 import type { WorkerProcess } from './worker-process.js';
 
@@ -39,7 +39,6 @@ const CREATES = REPORTS.length * 2;
 const KILL_AT = Math.floor(CREATES * 0.45);
 
 let sim: RunningSim;
-let projectId: number;
 let redis: Redis;
 let jobs: JobQueue;
 const prefix = randomPrefix('crash');
@@ -48,7 +47,8 @@ const workers: WorkerProcess[] = [];
 beforeAll(async () => {
   expect(REPORTS).toHaveLength(500);
   sim = await startSimulator({ port: 0 });
-  ({ projectId } = await seedRecords(sim, ROSTER, ['dir', ...REPORTS]));
+  // No setup run: Trellis makes each report's private records project when it opens their first record.
+  await seedRecords(sim, ROSTER, ['dir', ...REPORTS]);
   redis = testRedis({ maxRetriesPerRequest: null });
   jobs = createJobQueue(redis, prefix);
 }, 60_000);
@@ -107,8 +107,9 @@ describe('a worker killed with SIGKILL in the middle of a 500-report fan-out', (
     const failed = await jobs.queue.getFailed();
     expect(failed.map((j) => `${j.id}: ${j.failedReason}`), second.tail()).toEqual([]);
 
-    const checkpoints = countByTitle(await allIssues(sim, projectId, 'career-checkpoint'));
-    const conversations = countByTitle(await allIssues(sim, projectId, 'career-conversation'));
+    // The records are in each report's private records project: every one of them, across the records group.
+    const checkpoints = countByTitle(await allRecords(sim, 'career-checkpoint'));
+    const conversations = countByTitle(await allRecords(sim, 'career-conversation'));
     const tally = (byTitle: Map<string, number>, title: (r: string) => string) => {
       const counts = REPORTS.map((r) => byTitle.get(title(r)) ?? 0);
       return { lost: counts.filter((n) => n === 0).length, duplicated: counts.reduce((d, n) => d + Math.max(0, n - 1), 0), total: [...byTitle.values()].reduce((a, b) => a + b, 0) };

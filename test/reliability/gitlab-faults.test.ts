@@ -8,7 +8,7 @@ import type { ApiIssue, E2E } from '../helpers/e2e.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 import { tickAreas } from '../e2e/checkpoint-helpers.js';
 import { command, tick, tickAll } from '../e2e/training-helpers.js';
-import { allIssues, allNotes, deliver, figure, gitlabRequestsOf, pool, restAll, SECRET, sleep, webhookOutcomes } from './reliability-helpers.js';
+import { allIssues, allNotes, allRecords, deliver, figure, gitlabRequestsOf, pool, restAll, SECRET, sleep, webhookOutcomes } from './reliability-helpers.js';
 
 const ERROR_RATIO = 0.1;
 const SPIKE_MS = 2000;
@@ -64,17 +64,37 @@ function person(username: string) {
   };
 }
 
+/**
+ * Every delivery GitLab logged for Trellis's webhooks: the department project's hook, and the hooks
+ * that carry the private records' events (the records group's hook on Premium, or a project hook in
+ * each person's records project on Free).
+ */
+async function hookLogs(): Promise<HookLog[]> {
+  const group = encodeURIComponent(RECORDS_GROUP);
+  const parents = [`/projects/${e2e.projectId}`, `/groups/${group}`, ...(await restAll<{ id: number }>(e2e.sim, `/groups/${group}/projects?include_subgroups=true`)).map((p) => `/projects/${p.id}`)];
+  const out: HookLog[] = [];
+  for (const parent of parents) {
+    for (const hook of await restAll<{ id: number }>(e2e.sim, `${parent}/hooks`)) out.push(...(await restAll<HookLog>(e2e.sim, `${parent}/hooks/${hook.id}/events`)));
+  }
+  return out;
+}
+
 const moduleTitle = (who: string, kind = 'SRE I') => `${kind} training: @${who}`;
 
+/** The one issue of a title, in the department project (modules) or in anyone's private records project (checkpoints, conversations). */
 async function issueByTitle(title: string): Promise<ApiIssue> {
-  const found = (await person('root')<ApiIssue[]>('GET', `/projects/${e2e.projectId}/issues?state=all&per_page=100&search=${encodeURIComponent(title)}`)).filter((i) => i.title === title);
+  const query = `state=all&per_page=100&search=${encodeURIComponent(title)}`;
+  const found = [
+    ...(await person('root')<ApiIssue[]>('GET', `/projects/${e2e.projectId}/issues?${query}`)),
+    ...(await person('root')<ApiIssue[]>('GET', `/groups/${encodeURIComponent(RECORDS_GROUP)}/issues?${query}`)),
+  ].filter((i) => i.title === title);
   expect(found, title).toHaveLength(1);
   return found[0]!;
 }
 
 /** What is wrong with one record now: its state label against its description, and its status notes. */
 async function recordProblems(issue: ApiIssue): Promise<string[]> {
-  const status = (await allNotes(e2e.sim, e2e.projectId, issue.iid)).filter((n) => n.author.username === BOT && n.body.includes('<!-- trellis:status:'));
+  const status = (await allNotes(e2e.sim, issue.project_id, issue.iid)).filter((n) => n.author.username === BOT && n.body.includes('<!-- trellis:status:'));
   const description = issue.description ?? '';
   const kind = /^SRE II/.test(issue.title) ? 'sre-ii' : /^SRE I /.test(issue.title) ? 'sre-i' : /checkpoint/.test(issue.title) ? 'checkpoint' : 'conversation';
   const labelled = issue.labels.filter((l) => l.startsWith(`${kind}::`));
@@ -153,8 +173,7 @@ describe('GitLab answering 5xx, 429 bursts and 2 s latency spikes', () => {
     const learners = ['alice', 'bob', 'sam', 'pat'];
     await e2e.trellis.dispatcher!.runJob('checkpoint:open-quarter', {}, log);
     for (const who of [...learners, 'olivia']) await command(e2e, who, 'start sre-i');
-    const hook = (await e2e.as('root').api<Array<{ id: number }>>('GET', `/projects/${e2e.projectId}/hooks`))[0]!;
-    const earlier = await restAll<HookLog>(e2e.sim, `/projects/${e2e.projectId}/hooks/${hook.id}/events`);
+    const earlier = await hookLogs();
     e2e.sim.resetRequests();
 
     // When the burst starts Trellis is sure to be busy: a reconcile run reads every module and checkpoint.
@@ -200,7 +219,7 @@ describe('GitLab answering 5xx, 429 bursts and 2 s latency spikes', () => {
         await Promise.all(
           ticks.map(async ([who, areas]) => {
             const cp = await issueByTitle(`FY27-Q2 career checkpoint: @${who}`);
-            await person(who)('PUT', `/projects/${e2e.projectId}/issues/${cp.iid}`, { description: tickAreas(cp.description ?? '', areas) });
+            await person(who)('PUT', `/projects/${cp.project_id}/issues/${cp.iid}`, { description: tickAreas(cp.description ?? '', areas) });
           }),
         );
       }
@@ -209,7 +228,7 @@ describe('GitLab answering 5xx, 429 bursts and 2 s latency spikes', () => {
         const m = await issueByTitle(moduleTitle('olivia'));
         await person('erin')('PUT', `/projects/${e2e.projectId}/issues/${m.iid}`, { add_labels: 'sre-i::complete', remove_labels: m.labels.filter((l) => l.startsWith('sre-i::')).join(',') });
         const cp = await issueByTitle('FY27-Q2 career checkpoint: @sam');
-        await person('sam')('PUT', `/projects/${e2e.projectId}/issues/${cp.iid}`, { description: tickAreas(cp.description ?? '', [1, 3]) });
+        await person('sam')('PUT', `/projects/${cp.project_id}/issues/${cp.iid}`, { description: tickAreas(cp.description ?? '', [1, 3]) });
       }
       if (rounds === 2) {
         const m = await issueByTitle(moduleTitle('bob'));
@@ -224,14 +243,14 @@ describe('GitLab answering 5xx, 429 bursts and 2 s latency spikes', () => {
     await e2e.settle(180_000);
 
     // What the route answered: the simulator's own deliveries (its log) and the hammering.
-    const logs = await restAll<HookLog>(e2e.sim, `/projects/${e2e.projectId}/hooks/${hook.id}/events`);
+    const logs = await hookLogs();
     const routeAnswers = [...logs.map((l) => Number(l.response_status)), ...hammered];
     const notOk = routeAnswers.filter((s) => !(s >= 200 && s < 300));
     const apiCalls = await gitlabRequestsOf(api.app!);
     const apiQueued = (await webhookOutcomes(api.app!)).queued ?? 0;
 
     // Every record ends right: one of each; labels as its checklist or focus areas say; one status note saying it.
-    const issues = (await allIssues(e2e.sim, e2e.projectId)).filter((i) => /training: @|career checkpoint: @|career conversation: @/.test(i.title));
+    const issues = [...(await allIssues(e2e.sim, e2e.projectId)), ...(await allRecords(e2e.sim))].filter((i) => /training: @|career checkpoint: @|career conversation: @/.test(i.title));
     const wrong: string[] = [];
     const titles = issues.map((i) => i.title);
     for (const t of new Set(titles)) if (titles.filter((x) => x === t).length > 1) wrong.push(`${t}: ${titles.filter((x) => x === t).length} copies`);

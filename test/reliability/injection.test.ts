@@ -1,13 +1,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT, startE2E } from '../helpers/e2e.js';
-import type { ApiIssue, E2E } from '../helpers/e2e.js';
+import type { ApiIssue, E2E, IssueTarget } from '../helpers/e2e.js';
 import { tickAreas, withSummary } from '../e2e/checkpoint-helpers.js';
 import { accessProjectId, openAccessProject, openRequest } from '../e2e/internship-helpers.js';
 import { command, moveCard, theModule, ticking } from '../e2e/training-helpers.js';
 import { commandsRun, handlebarsRendered, linesLost, liveMarkup, TAGS, tricks, unintendedMentions } from './injection-checks.js';
 import type { Written } from './injection-checks.js';
-import { allIssues, allNotes, figure, restAll } from './reliability-helpers.js';
+import { allIssues, allNotes, allRecords, figure, restAll } from './reliability-helpers.js';
 
 /**
  * Text people write, and Trellis copies into what it writes, carrying quick actions, mentions, HTML,
@@ -71,36 +71,42 @@ async function runJob(name: string, data: Record<string, unknown> = {}): Promise
   await e2e.settle(60_000);
 }
 
+/** The one issue of a title, in the department project or in anyone's private records project (checkpoints, conversations). */
 async function byTitle(title: string): Promise<ApiIssue> {
-  const found = (await allIssues(e2e.sim, e2e.projectId)).filter((i) => i.title === title);
+  const found = [...(await allIssues(e2e.sim, e2e.projectId)), ...(await allRecords(e2e.sim))].filter((i) => i.title === title);
   expect(found, title).toHaveLength(1);
   return found[0]!;
 }
 
-async function say(who: string, iid: number, text: string): Promise<void> {
+async function say(who: string, issue: IssueTarget, text: string): Promise<void> {
   step();
-  await e2e.as(who).comment(iid, text);
+  await e2e.as(who).comment(issue, text);
   await e2e.settle();
 }
 
-async function edit(who: string, iid: number, fields: Record<string, unknown>): Promise<void> {
+async function edit(who: string, issue: IssueTarget, fields: Record<string, unknown>): Promise<void> {
   step();
-  await e2e.as(who).editIssue(iid, fields);
+  await e2e.as(who).editIssue(issue, fields);
   await e2e.settle();
 }
 
 async function written(): Promise<Written> {
   const texts: Written['texts'] = [];
   const issues: Written['issues'] = [];
-  for (const project of [e2e.projectId, await accessProjectId(e2e)]) {
-    for (const issue of await restAll<ApiIssue & { author: { username: string } }>(e2e.sim, `/projects/${project}/issues?state=all`)) {
-      const notes = await allNotes(e2e.sim, project, issue.iid);
-      issues.push({ project, issue, notes });
-      // A description belongs to people once created: only one nobody else edited is still Trellis's text.
-      const edited = notes.some((n) => n.system && n.author.username !== BOT && n.body === 'changed the description');
-      if (issue.author.username === BOT && !edited) texts.push({ where: `#${issue.iid} description`, text: issue.description ?? '' });
-      for (const n of notes) if (!n.system && n.author.username === BOT) texts.push({ where: `#${issue.iid} note ${n.id}`, text: n.body });
-    }
+  // The department project, the access-requests project, and every person's private records project (checkpoints, conversations).
+  const everyIssue: ApiIssue[] = [];
+  for (const project of [e2e.projectId, await accessProjectId(e2e)]) everyIssue.push(...(await restAll<ApiIssue>(e2e.sim, `/projects/${project}/issues?state=all`)));
+  everyIssue.push(...(await allRecords(e2e.sim)));
+  for (const issue of everyIssue) {
+    const project = issue.project_id;
+    // `#3` in the department project, `career-records/alice#3` in a records project.
+    const ref = project === e2e.projectId ? `#${issue.iid}` : `${new URL(issue.web_url).pathname.replace(/^\/|\/-\/issues\/\d+$/g, '')}#${issue.iid}`;
+    const notes = await allNotes(e2e.sim, project, issue.iid);
+    issues.push({ project, issue, notes });
+    // A description belongs to people once created: only one nobody else edited is still Trellis's text.
+    const edited = notes.some((n) => n.system && n.author.username !== BOT && n.body === 'changed the description');
+    if (issue.author.username === BOT && !edited) texts.push({ where: `${ref} description`, text: issue.description ?? '' });
+    for (const n of notes) if (!n.system && n.author.username === BOT) texts.push({ where: `${ref} note ${n.id}`, text: n.body });
   }
   return { texts, issues };
 }
@@ -117,15 +123,15 @@ describe('injected text in every field Trellis copies, through the real flows', 
     const filled = (conversation.description ?? '')
       .replace('1.\n2.\n3.\n4.', `1. Honesty\n\n${tricks('Zv')}\n\n2. Craft`)
       .replace('Your lighthouse:', `Your lighthouse:\n\n${tricks('Zl')}`);
-    await edit('alice', conversation.iid, { description: filled });
+    await edit('alice', conversation, { description: filled });
     // The checkpoint: four injected focus areas ticked (too many), then two plus one of her own, then a summary.
     let checkpoint = await byTitle('FY27-Q2 career checkpoint: @alice');
-    await edit('alice', checkpoint.iid, { description: tickAreas(checkpoint.description ?? '', [0, 1, 2, 3]) });
+    await edit('alice', checkpoint, { description: tickAreas(checkpoint.description ?? '', [0, 1, 2, 3]) });
     checkpoint = await byTitle('FY27-Q2 career checkpoint: @alice');
     const own = (checkpoint.description ?? '').replace('\n\n## Goals, targets and ideas', '\n- [x] Zq1 @here /unassign @carol <img src=x onerror=alert(1)> {{bot}}\n\n## Goals, targets and ideas');
-    await edit('alice', checkpoint.iid, { description: tickAreas(own, [4, 5, 6]) });
+    await edit('alice', checkpoint, { description: tickAreas(own, [4, 5, 6]) });
     checkpoint = await byTitle('FY27-Q2 career checkpoint: @alice');
-    await edit('alice', checkpoint.iid, { description: withSummary(checkpoint.description ?? '', tricks('Zs')) });
+    await edit('alice', checkpoint, { description: withSummary(checkpoint.description ?? '', tricks('Zs')) });
 
     // SRE I: items and a heading with tricks, then carol moves it to complete with items missing (the reply lists them).
     await command(e2e, 'alice', 'start sre-i');

@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E } from '../helpers/e2e.js';
-import type { E2E } from '../helpers/e2e.js';
+import type { E2E, IssueTarget } from '../helpers/e2e.js';
 import { tickAreas, withSummary } from '../e2e/checkpoint-helpers.js';
 import { command, moveCard, theModule, tick, tickAll, ticking, untickLast } from '../e2e/training-helpers.js';
-import { allIssues, allNotes, BOT, figure } from './reliability-helpers.js';
+import { allIssues, allNotes, allRecords, BOT, figure } from './reliability-helpers.js';
 
 const DROP_RATIO = 0.2;
 const START = '2026-05-04T09:00:00.000Z';
@@ -27,11 +27,11 @@ async function runJob(e2e: E2E, name: string): Promise<void> {
   await e2e.settle(60_000);
 }
 
-/** One checkpoint of the quarter, by report. */
-async function checkpointOf(e2e: E2E, report: string): Promise<{ iid: number; description: string }> {
-  const found = (await allIssues(e2e.sim, e2e.projectId, 'career-checkpoint')).filter((i) => i.title === `FY27-Q2 career checkpoint: @${report}`);
+/** One checkpoint of the quarter, by report (in the report's private records project). */
+async function checkpointOf(e2e: E2E, report: string): Promise<{ issue: IssueTarget; description: string }> {
+  const found = (await allRecords(e2e.sim, 'career-checkpoint')).filter((i) => i.title === `FY27-Q2 career checkpoint: @${report}`);
   expect(found, `${report}'s checkpoint`).toHaveLength(1);
-  return { iid: found[0]!.iid, description: found[0]!.description ?? '' };
+  return { issue: { iid: found[0]!.iid, project_id: found[0]!.project_id }, description: found[0]!.description ?? '' };
 }
 
 const LEARNERS = ['alice', 'bob', 'sam', 'olivia', 'pat', 'ian', 'dan'];
@@ -46,10 +46,10 @@ const REPORTS = ['carol', 'erin', 'dave', 'frank', 'alice', 'bob', 'sam', 'olivi
  */
 async function aWeekOfWork(e2e: E2E, step: () => void): Promise<number> {
   let edits = 0;
-  const edit = async (who: string, iid: number, fields: Record<string, unknown>) => {
+  const edit = async (who: string, issue: IssueTarget, fields: Record<string, unknown>) => {
     step();
     edits += 1;
-    await e2e.as(who).editIssue(iid, fields);
+    await e2e.as(who).editIssue(issue, fields);
   };
   const module = (who: string) => theModule(e2e, who, 'sre-i');
   const tickModule = async (who: string, change: (d: string) => string) => {
@@ -76,21 +76,21 @@ async function aWeekOfWork(e2e: E2E, step: () => void): Promise<number> {
   for (const [i, who] of REPORTS.entries()) {
     const cp = await checkpointOf(e2e, who);
     const areas = i % 4 === 3 ? [0, 1, 2, 3] : i % 2 === 0 ? [0, 2] : [1, 3, 4];
-    await edit(who, cp.iid, { description: tickAreas(cp.description, areas) });
+    await edit(who, cp.issue, { description: tickAreas(cp.description, areas) });
     if (i % 3 === 0) {
       const again = await checkpointOf(e2e, who);
-      await edit(who, again.iid, { description: withSummary(again.description, `${who} moved on-call handovers to the new runbook format.`) });
+      await edit(who, again.issue, { description: withSummary(again.description, `${who} moved on-call handovers to the new runbook format.`) });
     }
   }
   return edits;
 }
 
-/** Every record Trellis keeps, by title: state, labels, assignees, confidentiality and its one status note. */
+/** Every record Trellis keeps, by title (modules in the department project, checkpoints and conversations in the private records projects): state, labels, assignees, confidentiality and its one status note. */
 async function records(e2e: E2E): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const issue of await allIssues(e2e.sim, e2e.projectId)) {
+  for (const issue of [...(await allIssues(e2e.sim, e2e.projectId)), ...(await allRecords(e2e.sim))]) {
     if (!/^(SRE I training|SRE II training|FY\d\d-Q\d career checkpoint|Big picture career conversation): @/.test(issue.title)) continue;
-    const status = (await allNotes(e2e.sim, e2e.projectId, issue.iid))
+    const status = (await allNotes(e2e.sim, issue.project_id, issue.iid))
       .filter((n) => n.author.username === BOT && n.body.includes('<!-- trellis:status:'))
       // Issue numbers differ between the two instances; the words must not.
       .map((n) => n.body.replace(/#\d+/g, '#N'));

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { inboxBacklog } from '../../src/queue/event-intake.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
 import type { RunningSim } from '../../src/sim/index.js';
+import { RECORDS_GROUP } from '../helpers/e2e.js';
 import type { ApiIssue, ApiNote } from '../helpers/e2e.js';
 
 /**
@@ -15,7 +16,7 @@ import type { ApiIssue, ApiNote } from '../helpers/e2e.js';
 
 export const BOT = 'trellis-bot';
 export const PROJECT = 'infra/career';
-export { RECORDS_GROUP } from '../helpers/e2e.js';
+export { RECORDS_GROUP };
 export const SECRET = 'reliability-secret';
 
 /** Prints one figure line (`reliability duplicates: ...`) so CI logs show what each run threw and kept. */
@@ -124,7 +125,16 @@ export async function restAll<T>(sim: RunningSim, path: string): Promise<T[]> {
   }
 }
 
-/** Every issue of the records project (any state), optionally filtered by labels. */
+/**
+ * Every career record (checkpoints, big-picture conversations; any state), across everyone's private
+ * records project, as root sees them in the records group; optionally filtered by labels. Each has its
+ * own `project_id`: read its notes with `allNotes(sim, record.project_id, record.iid)`.
+ */
+export async function allRecords(sim: RunningSim, labels?: string): Promise<ApiIssue[]> {
+  return restAll<ApiIssue>(sim, `/groups/${encodeURIComponent(RECORDS_GROUP)}/issues?state=all${labels ? `&labels=${encodeURIComponent(labels)}` : ''}`);
+}
+
+/** Every issue of the department project (any state), optionally filtered by labels. */
 export async function allIssues(sim: RunningSim, projectId: number, labels?: string): Promise<ApiIssue[]> {
   return restAll<ApiIssue>(sim, `/projects/${projectId}/issues?state=all${labels ? `&labels=${encodeURIComponent(labels)}` : ''}`);
 }
