@@ -83,11 +83,12 @@ beforeEach(() => {
   receiver.status = null;
 });
 
-async function setup(opts: { token?: string; secret?: string; dryRun?: boolean; resetToken?: boolean } = {}): Promise<{ code: number; out: string }> {
+async function setup(opts: { token?: string; secret?: string; dryRun?: boolean; resetToken?: boolean; recordsGroup?: string } = {}): Promise<{ code: number; out: string }> {
   const config = loadConfig({
     GITLAB_URL: sim.url,
     GITLAB_TOKEN: opts.token ?? 'tok-bot',
-    GITLAB_PROJECT: PROJECT, TRELLIS_RECORDS_GROUP: RECORDS_GROUP,
+    GITLAB_PROJECT: PROJECT,
+    TRELLIS_RECORDS_GROUP: opts.recordsGroup ?? RECORDS_GROUP,
     WEBHOOK_SECRET: opts.secret ?? 'secret-1',
     TRELLIS_PUBLIC_URL: receiver.url,
     GITLAB_API_PER_MINUTE: '0',
@@ -246,5 +247,16 @@ describe('trellis setup on the simulator', () => {
     expect(code, out).toBe(0);
     expect(recordRows(out, 'updated')).toEqual([expect.stringMatching(/^overreader +career-records: dev +updated +removed \(access 30\)/)]);
     expect((await api<Array<{ username: string }>>('GET', `/groups/${group}/members`)).map((m) => m.username).sort()).toEqual(['trellis-bot', 'vera']);
+  });
+
+  it('where the token may not create the records group, prints the change an administrator must make and exits 1', async () => {
+    const before = writes();
+    const { code, out } = await setup({ secret: 'secret-2', recordsGroup: 'hr/career-records' });
+    expect(code).toBe(1);
+    expect(rowsWith(out, 'PROBLEM')).toEqual([]);
+    const [problem] = out.split('\n').filter((l) => l.includes('hr/career-records') && l.includes('PROBLEM'));
+    expect(problem).toContain('An administrator must create the private group hr/career-records');
+    expect(problem).toContain('make @trellis-bot its Owner');
+    expect(writes()).toBe(before);
   });
 });
