@@ -24,13 +24,14 @@ import { createEventIntake, inboxBacklog } from './queue/event-intake.js';
 import { eventMemoryShares } from './queue/byte-budget.js';
 import { startEventWorker } from './queue/event-worker.js';
 import { startInboxRelay } from './queue/inbox-relay.js';
-import { createJobQueue, startJobWorker } from './queue/job-queue.js';
+import { createJobQueue, startJobWorker, watchSchedules } from './queue/job-queue.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from './queue/queue-names.js';
 import type { EventJobData } from './queue/queue-names.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { clearPrefix } from './redis/clear-prefix.js';
 import { ensureRedis } from './redis/ensure-redis.js';
 import { createRedisCache, stateKey } from './redis/redis-cache.js';
+import { createRedisDashboardStore } from './redis/dashboard-store.js';
 import { AUDIT_STATE, parseAuditStatus } from './workflows/privacy/privacy-workflow.js';
 import { createRedisLocks } from './redis/redis-lock.js';
 import { createRosterStore } from './roster/roster-store.js';
@@ -183,6 +184,8 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
     log.info({ schedules: schedules.map((s) => `${s.id} ${s.cron} ${s.tz}`) }, 'schedules installed');
   };
   roster.onValid(syncSchedules);
+  // Schedules live only in Redis: put them back within a minute if it comes back empty.
+  const stopScheduleWatch = watchSchedules({ jobs, log: log as Log, install: async () => syncSchedules(await roster.current()) });
   // Load the roster now, so the last valid one is known before any push could replace it with a bad one.
   await roster
     .reload()
@@ -195,6 +198,7 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   ];
   // Workers close first (letting running jobs finish within the bound), then their connections.
   closers.unshift(async () => {
+    stopScheduleWatch();
     await relay.close();
     await eventsQueue.close();
     const timeout = new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref());
@@ -322,7 +326,9 @@ function opsPlugins(
     now: deps.now ?? (() => new Date()),
     ttlMs,
   });
-  return [metricsPlugin(deps.metrics), dashboardPlugin({ token: config.dashboardToken, data, ttlSeconds: ttlMs / 1000 }), adminQueuesPlugin({ token: config.dashboardToken, queues: deps.queues })];
+  // One store for both: sign-outs and wrong-token counts hold across the dashboard, the queue admin and every api process.
+  const store = createRedisDashboardStore(deps.ops, config.queuePrefix);
+  return [metricsPlugin(deps.metrics), dashboardPlugin({ token: config.dashboardToken, store, data, ttlSeconds: ttlMs / 1000 }), adminQueuesPlugin({ token: config.dashboardToken, store, queues: deps.queues })];
 }
 
 /** Listens, and says where, in a form a client on this host can use. */

@@ -36,8 +36,13 @@ export async function reconcileCommand(config: Config, log: Logger, opts: { dryR
     opts.print(`reconcile ${opts.dryRun ? '(dry run) ' : ''}at ${summary.at}: ${summary.drift} ${verb}`);
     for (const [name, n] of Object.entries(summary.byWorkflow)) opts.print(`  ${name.padEnd(14)} ${n} ${verb}`);
     if (fanned.length > 0) opts.print(`  ${'fan-out'.padEnd(14)} ${jobsRun} job${jobsRun === 1 ? '' : 's'} run (missing records created)`);
-    const d = summary.deliveries;
-    opts.print(`  webhook        ${d.hookStatus === null ? 'no Trellis hook found (run trellis setup)' : `hook ${d.hookStatus}; ${d.failed} failed deliveries logged, ${d.resent} ${opts.dryRun ? 'would be ' : ''}resent, ${d.pending} left for the next run`}`);
+    if (summary.deliveries.length === 0) opts.print(`  ${'webhook'.padEnd(14)} no Trellis hook found (run trellis setup)`);
+    for (const d of summary.deliveries) {
+      const head = `  ${'webhook'.padEnd(14)} ${d.where} hook ${d.hookId} (${d.hookStatus}${d.reenabled ? ', re-enabled with a test delivery' : ''}):`;
+      if (d.error) opts.print(`${head} delivery log not readable: ${d.error}`);
+      else opts.print(`${head} ${d.failed} failed deliveries logged, ${d.resent} ${opts.dryRun ? 'would be ' : ''}resent, ${d.alreadyResent} resent before, ${d.notResent.length} not resent, ${d.pending} left for the next run`);
+      for (const n of d.notResent) opts.print(`  ${''.padEnd(14)}   delivery ${n.eventId} not resent: ${n.why}`);
+    }
     for (const dup of summary.duplicates) opts.print(`  duplicate      ${dup.key}: kept #${dup.kept}, ${opts.dryRun ? 'would close' : 'closed'} ${dup.closed.map((i) => `#${i}`).join(', ')}`);
     return 0;
   } finally {

@@ -31,6 +31,12 @@ export interface RecordCache {
   observeIssue(project: string, iid: number, updatedAt: string, fingerprint?: string): Promise<'newest' | 'stale'>;
   /** True the first time `key` is claimed within `ttlSeconds` (e.g. a hook delivery already resent). */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Makes `key` claimed for `ttlSeconds` from now, claimed before or not (a short claim taken before
+   * some work, made long once the work succeeded); 0 releases it, so the next claim succeeds (the
+   * work failed and should be tried again).
+   */
+  setClaim(key: string, ttlSeconds: number): Promise<void>;
   /** A small piece of derived state by name (what access was last applied, the last audit), or null. */
   getState(key: string): Promise<string | null>;
   setState(key: string, value: string): Promise<void>;
@@ -72,6 +78,10 @@ export function createMemoryCache(): RecordCache {
       if (until !== undefined && until > Date.now()) return false;
       claims.set(key, Date.now() + ttlSeconds * 1000);
       return true;
+    },
+    async setClaim(key, ttlSeconds) {
+      if (ttlSeconds > 0) claims.set(key, Date.now() + ttlSeconds * 1000);
+      else claims.delete(key);
     },
     async observeIssue(project, iid, updatedAt, fingerprint = '') {
       const key = `${project} ${iid}`;

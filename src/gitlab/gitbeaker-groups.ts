@@ -53,7 +53,8 @@ export function hookMethods(raw: HttpRequester, base: Base): HookHost {
       return collect(rawPages(raw, `${await base()}/hooks/${hookId}/events`, { status }), toHookEvent);
     },
     async resendHookEvent(hookId, eventId) {
-      await raw.post<unknown>(`${await base()}/hooks/${hookId}/events/${eventId}/resend`);
+      const res = await raw.post<{ response_status?: unknown } | null>(`${await base()}/hooks/${hookId}/events/${eventId}/resend`);
+      return { status: String(res.body?.response_status ?? '') };
     },
     async testHook(hookId) {
       await raw.post<unknown>(`${await base()}/hooks/${hookId}/test/push_events`);

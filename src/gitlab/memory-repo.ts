@@ -79,6 +79,8 @@ export function repositoryMethods(world: World, rec: () => ProjectRecord, call: 
         if (!(rec().hookEvents.get(hookId) ?? []).some((e) => e.id === eventId)) {
           throw new PermanentError('gitlab_not_found', `GitLab has no hook event ${eventId} (404)`, { status: 404 });
         }
+        // No receiver in memory: the resend counts as answered.
+        return { status: '200' };
       }),
   };
 }

@@ -181,7 +181,12 @@ export interface HookHost {
   updateHook(id: number, settings: HookSettings): Promise<Hook>;
   /** Deliveries of the last 7 days; `status` filters (`client_failure`, `server_failure`, ...). */
   listHookEvents(hookId: number, status?: string): Promise<HookEvent[]>;
-  resendHookEvent(hookId: number, eventId: number): Promise<void>;
+  /**
+   * Resends a logged delivery (5 a minute per hook); `status` is how the receiver answered the resend,
+   * as GitLab reports it (`response_status`: `202`, `503`, `internal error` when nothing answered).
+   * A hook GitLab disabled refuses: `PermanentError('gitlab_rejected')`, 422 "Hook disabled".
+   */
+  resendHookEvent(hookId: number, eventId: number): Promise<{ readonly status: string }>;
   /**
    * Sends GitLab's test delivery of push events (GitLab 16.11+). It is sent even while GitLab has
    * auto-disabled the hook, and its success re-enables the hook, as GitLab's docs advise.

@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { DashboardStore } from './dashboard/dashboard-auth.js';
 import { createGuard } from './dashboard/dashboard-plugin.js';
 import { createPageRenderer } from './dashboard/dashboard-templates.js';
 
@@ -14,9 +15,9 @@ export const ADMIN_QUEUES_PATH = '/admin/queues';
  * (DASHBOARD_TOKEN as a bearer token or the dashboard's session cookie; 503 without a token). Every
  * route bull-board adds, its static files and JSON API included, sits inside the guarded scope.
  */
-export function adminQueuesPlugin(opts: { token: string | undefined; queues: readonly Queue[] }): (app: FastifyInstance) => Promise<void> {
+export function adminQueuesPlugin(opts: { token: string | undefined; store: DashboardStore; queues: readonly Queue[] }): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
-    const { guard } = createGuard(opts.token, createPageRenderer(30));
+    const { guard } = createGuard(opts.token, opts.store, createPageRenderer(30));
     app.addHook('onRequest', async (req, reply) => {
       if (!(await guard(req, reply))) return reply;
       return undefined;

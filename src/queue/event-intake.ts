@@ -19,11 +19,12 @@ export interface EventIntake {
 
 /**
  * The Redis keys of the inbox: a stream of accepted events that the relay (src/queue/inbox-relay.ts)
- * moves into the BullMQ `events` queue, and one dedupe key per delivery. All under the queue prefix,
- * so they share its `{trellis}` hash tag (one Redis Cluster slot) with the queues.
+ * moves into the BullMQ `events` queue, one dedupe key per delivery, a list that wakes an idle relay
+ * when events arrive, and where the relay keeps a large event's body aside while its job waits. All
+ * under the queue prefix, so they share its `{trellis}` hash tag (one Redis Cluster slot) with the queues.
  */
-export function inboxKeys(prefix: string): { readonly stream: string; readonly seen: string } {
-  return { stream: `${prefix}:inbox`, seen: `${prefix}:inbox:seen:` };
+export function inboxKeys(prefix: string): { readonly stream: string; readonly seen: string; readonly wake: string; readonly body: string } {
+  return { stream: `${prefix}:inbox`, seen: `${prefix}:inbox:seen:`, wake: `${prefix}:inbox:wake`, body: `${prefix}:inbox:body:` };
 }
 
 /** Events stored in the inbox and not yet handed to the events queue (XLEN: relayed entries are deleted). */
@@ -36,10 +37,13 @@ export async function inboxBacklog(redis: Redis, prefix: string): Promise<number
  * the job id it was first stored under; a new one sets the key (with its TTL) and is appended to the
  * stream. ARGV: dedupe key prefix, TTL in ms, then (dedupe key, job id, job name, job data) per delivery.
  * Keys are built inside the script from the prefix, as BullMQ's scripts do; the hash tag keeps them in
- * the stream's slot.
+ * the stream's slot. When something was appended, one token in the wake list (KEYS[2]) tells an idle
+ * relay, which waits on that list rather than on the stream so that waiting never hands it an event
+ * whose size it has not chosen to hold.
  */
 const STORE_SCRIPT = `
 local out = {}
+local added = false
 for i = 3, #ARGV, 4 do
   local seen = ARGV[1] .. ARGV[i]
   local prior = redis.call('GET', seen)
@@ -49,7 +53,12 @@ for i = 3, #ARGV, 4 do
     redis.call('SET', seen, ARGV[i + 1], 'PX', ARGV[2])
     redis.call('XADD', KEYS[1], '*', 'j', ARGV[i + 1], 'n', ARGV[i + 2], 'd', ARGV[i + 3])
     out[#out + 1] = ''
+    added = true
   end
+end
+if added then
+  redis.call('LPUSH', KEYS[2], '1')
+  redis.call('LTRIM', KEYS[2], 0, 0)
 end
 return out
 `;
@@ -102,10 +111,10 @@ export function createEventIntake(connection: Redis, opts: { prefix: string; ded
 
   async function runStore(args: string[]): Promise<string[]> {
     try {
-      return (await connection.evalsha(STORE_SHA, 1, keys.stream, ...args)) as string[];
+      return (await connection.evalsha(STORE_SHA, 2, keys.stream, keys.wake, ...args)) as string[];
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return (await connection.eval(STORE_SCRIPT, 1, keys.stream, ...args)) as string[];
+      return (await connection.eval(STORE_SCRIPT, 2, keys.stream, keys.wake, ...args)) as string[];
     }
   }
 

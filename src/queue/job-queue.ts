@@ -18,6 +18,11 @@ export interface JobQueue {
   addBulk(jobs: ReadonlyArray<{ name: string; data: Record<string, unknown>; id?: string }>): Promise<void>;
   /** Makes the installed cron schedules (BullMQ job schedulers) exactly these: upserts each, removes the rest. */
   syncSchedules(schedules: ReadonlyArray<{ id: string; cron: string; tz: string; job: string; data?: Record<string, unknown> }>): Promise<void>;
+  /**
+   * The ids of the last `syncSchedules` (in this process) that Redis no longer has: all of them after
+   * Redis restarted empty. Null when this process has not installed any yet.
+   */
+  missingSchedules(): Promise<string[] | null>;
   readonly queue: Queue<JobData>;
   close(): Promise<void>;
 }
@@ -33,6 +38,7 @@ const JOB_OPTIONS = {
 export function createJobQueue(connection: Redis, prefix: string): JobQueue {
   const queue = new Queue<JobData>(JOBS_QUEUE, { connection, prefix });
   queue.on('error', () => undefined);
+  let installed: string[] | null = null;
   return {
     queue,
     async add(name, data, opts = {}) {
@@ -43,6 +49,7 @@ export function createJobQueue(connection: Redis, prefix: string): JobQueue {
     },
     async syncSchedules(schedules) {
       const wanted = new Set(schedules.map((s) => s.id));
+      installed = [...wanted];
       for (const s of schedules) {
         await queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: s.tz }, { name: s.job, data: { name: s.job, data: s.data ?? {} }, opts: JOB_OPTIONS });
       }
@@ -50,10 +57,51 @@ export function createJobQueue(connection: Redis, prefix: string): JobQueue {
         if (existing.key && !wanted.has(existing.key)) await queue.removeJobScheduler(existing.key);
       }
     },
+    async missingSchedules() {
+      if (installed === null) return null;
+      const present = new Set((await queue.getJobSchedulers(0, -1)).map((s) => s.key));
+      return installed.filter((id) => !present.has(id));
+    },
     async close() {
       await queue.close();
     },
   };
+}
+
+/** How often a worker process checks that its schedules are still in Redis. */
+export const SCHEDULE_CHECK_MS = 30_000;
+
+/**
+ * Puts the schedules back when Redis lost them. Job schedulers live only in Redis, and are installed
+ * at start and when the roster changes; a Redis that restarts empty (no append-only file, a failover
+ * to an empty replica, a FLUSHALL) would otherwise leave quarter openings, reminders and reconcile
+ * unscheduled until Trellis restarts. Every `everyMs` each worker process reads the scheduler list
+ * (one ZRANGE and a few HGETALLs) and, when any it installed is missing (or none was ever installed,
+ * as when GitLab was down at start), runs `install`, which upserts: the same idempotent path as a
+ * roster change, so several workers doing it at once is harmless. Returns a stop function.
+ */
+export function watchSchedules(opts: { jobs: Pick<JobQueue, 'missingSchedules'>; install: () => Promise<void>; log: Log; everyMs?: number }): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    let missing: string[] | null = null;
+    void (async () => {
+      try {
+        missing = await opts.jobs.missingSchedules();
+        if (missing !== null && missing.length === 0) return;
+        if (missing) opts.log.warn({ missing }, 'schedules missing from Redis (it lost its data?); installing them again');
+        await opts.install();
+      } catch (err) {
+        // Never installed (no valid roster yet, GitLab down at start) is said once at start already: quieter.
+        opts.log[missing === null ? 'debug' : 'warn']({ err }, 'could not check or install the schedules; trying again later');
+      } finally {
+        running = false;
+      }
+    })();
+  }, opts.everyMs ?? SCHEDULE_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Consumes the `jobs` queue, running each job by name. */

@@ -39,6 +39,10 @@ export function createRedisCache(redis: Redis, prefix: string): RecordCache {
     async claim(key, ttlSeconds) {
       return (await redis.set(`${prefix}:claim:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
     },
+    async setClaim(key, ttlSeconds) {
+      if (ttlSeconds > 0) await redis.set(`${prefix}:claim:${key}`, '1', 'EX', ttlSeconds);
+      else await redis.del(`${prefix}:claim:${key}`);
+    },
     async observeIssue(project, iid, updatedAt, fingerprint = '') {
       const at = Date.parse(updatedAt);
       if (Number.isNaN(at)) return 'newest';

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createDashboardAuth, SESSION_SECONDS } from '../../src/http/dashboard/dashboard-auth.js';
+import { createDashboardAuth, createMemoryDashboardStore, SESSION_SECONDS } from '../../src/http/dashboard/dashboard-auth.js';
+import type { DashboardAuth } from '../../src/http/dashboard/dashboard-auth.js';
 import { startTrellis } from '../../src/main.js';
 import type { Trellis } from '../../src/main.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
@@ -93,7 +94,7 @@ describe('with DASHBOARD_TOKEN', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/dashboard/gearing');
     const set = String(res.headers['set-cookie']);
-    expect(set).toMatch(/^trellis_session=v1\.\d+\.[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict$/);
+    expect(set).toMatch(/^trellis_session=v2\.\d+\.[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict$/);
     expect(set).not.toContain(TOKEN);
     const cookie = cookieOf(res);
     expect((await app.inject({ url: '/dashboard/gearing', headers: { cookie } })).statusCode).toBe(200);
@@ -123,7 +124,8 @@ describe('with DASHBOARD_TOKEN', () => {
 
   it.each([
     ['a forged signature', (c: string) => c.replace(/\.[^.]+$/, '.' + 'A'.repeat(43))],
-    ['a later expiry with the old signature', (c: string) => c.replace(/v1\.(\d+)\./, (_m, e: string) => `v1.${Number(e) + 999}.`)],
+    ['a later expiry with the old signature', (c: string) => c.replace(/v2\.(\d+)\./, (_m, e: string) => `v2.${Number(e) + 999}.`)],
+    ['another session id with the old signature', (c: string) => c.replace(/^(trellis_session=v2\.\d+\.)[A-Za-z0-9_-]{24}/, (_m, head: string) => `${head}${'B'.repeat(24)}`)],
     ['the token itself as the cookie', () => `trellis_session=${TOKEN}`],
   ])('a session cookie with %s is refused', async (_, tamper) => {
     const cookie = cookieOf(await signIn(`token=${TOKEN}`));
@@ -134,6 +136,17 @@ describe('with DASHBOARD_TOKEN', () => {
     const res = await app.inject({ method: 'POST', url: '/dashboard/logout' });
     expect(res.statusCode).toBe(303);
     expect(String(res.headers['set-cookie'])).toContain('trellis_session=; Path=/; Max-Age=0');
+  });
+
+  it('signing out ends the session on the server: the old cookie, kept by anyone, opens nothing', async () => {
+    const cookie = cookieOf(await signIn(`token=${TOKEN}`));
+    const other = cookieOf(await signIn(`token=${TOKEN}`));
+    expect((await app.inject({ url: '/dashboard', headers: { cookie } })).statusCode).toBe(200);
+    const out = await app.inject({ method: 'POST', url: '/dashboard/logout', headers: { cookie } });
+    expect(out.statusCode).toBe(303);
+    for (const url of ['/dashboard', '/dashboard/gearing', '/admin/queues/api/queues']) expect((await app.inject({ url, headers: { cookie } })).statusCode, url).toBe(401);
+    // Another browser's session is its own.
+    expect((await app.inject({ url: '/dashboard', headers: { cookie: other } })).statusCode).toBe(200);
   });
 
   it('serves /metrics in Prometheus format, counting webhooks by kind and outcome', async () => {
@@ -150,22 +163,29 @@ describe('with DASHBOARD_TOKEN', () => {
 });
 
 describe('the session cookie', () => {
-  it('expires after 12 hours', () => {
+  type Req = Parameters<DashboardAuth['check']>[0];
+  const request = (headers: Record<string, string>) => ({ headers, ip: '192.0.2.1', protocol: 'http' }) as unknown as Req;
+  async function cookieFrom(auth: DashboardAuth): Promise<string> {
+    const result = await auth.signIn(request({}), TOKEN);
+    if (result.kind !== 'signed-in') throw new Error(result.kind);
+    return result.cookie.split(';')[0]!;
+  }
+
+  it('expires after 12 hours', async () => {
     let now = Date.parse('2026-03-02T09:00:00Z');
-    const auth = createDashboardAuth(TOKEN, () => now);
-    const cookie = auth.sessionCookie(false).split(';')[0]!;
-    const req = { headers: { cookie } } as Parameters<typeof auth.allows>[0];
-    expect(auth.allows(req)).toBe(true);
+    const auth = createDashboardAuth(TOKEN, createMemoryDashboardStore(() => now), () => now);
+    const req = request({ cookie: await cookieFrom(auth) });
+    expect((await auth.check(req)).kind).toBe('allowed');
     now += SESSION_SECONDS * 1000 - 1000;
-    expect(auth.allows(req)).toBe(true);
+    expect((await auth.check(req)).kind).toBe('allowed');
     now += 2000;
-    expect(auth.allows(req)).toBe(false);
+    expect((await auth.check(req)).kind).toBe('denied');
   });
 
-  it('stops working when DASHBOARD_TOKEN changes', () => {
-    const cookie = createDashboardAuth(TOKEN).sessionCookie(false).split(';')[0]!;
-    const req = { headers: { cookie } } as Parameters<ReturnType<typeof createDashboardAuth>['allows']>[0];
-    expect(createDashboardAuth(`${TOKEN}-rotated`).allows(req)).toBe(false);
+  it('stops working when DASHBOARD_TOKEN changes', async () => {
+    const store = createMemoryDashboardStore();
+    const req = request({ cookie: await cookieFrom(createDashboardAuth(TOKEN, store)) });
+    expect((await createDashboardAuth(`${TOKEN}-rotated`, store).check(req)).kind).toBe('denied');
   });
 });
 
@@ -177,5 +197,19 @@ describe('sign-in attempts', () => {
     const res = await post(TOKEN);
     expect(res.statusCode).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('count wrong Bearer tokens too: after 10, on the dashboard or the queue admin, both doors wait', async () => {
+    const t = await start({ DASHBOARD_TOKEN: TOKEN });
+    for (let i = 0; i < 10; i += 1) {
+      const url = i % 2 === 0 ? '/dashboard' : '/admin/queues/api/queues';
+      expect((await t.app!.inject({ url, headers: { authorization: `Bearer guess-${i}` } })).statusCode, url).toBe(401);
+    }
+    const bearer = await t.app!.inject({ url: '/dashboard', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(bearer.statusCode).toBe(429);
+    expect(Number(bearer.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.app!.inject({ url: '/admin/queues/api/queues', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(429);
+    const form = await t.app!.inject({ method: 'POST', url: '/dashboard/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${TOKEN}` });
+    expect(form.statusCode).toBe(429);
   });
 });

@@ -7,11 +7,12 @@ import { silentLog } from '../../src/core/log.js';
 import type { TrellisEvent } from '../../src/events/types.js';
 import { createEventIntake, inboxBacklog } from '../../src/queue/event-intake.js';
 import type { EventIntake } from '../../src/queue/event-intake.js';
+import { createByteBudget } from '../../src/queue/byte-budget.js';
 import { startEventWorker } from '../../src/queue/event-worker.js';
-import { startInboxRelay } from '../../src/queue/inbox-relay.js';
+import { LARGE_EVENT_BYTES, startInboxRelay } from '../../src/queue/inbox-relay.js';
 import type { InboxRelay, InboxRelayOptions } from '../../src/queue/inbox-relay.js';
 import { EVENTS_QUEUE } from '../../src/queue/queue-names.js';
-import type { EventJobData } from '../../src/queue/queue-names.js';
+import type { EventJob, EventJobData } from '../../src/queue/queue-names.js';
 import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from '../helpers/redis.js';
 
 const prefix = randomPrefix('queue');
@@ -177,5 +178,65 @@ describe('the inbox between the api and the workers', () => {
     const keys = await admin.keys(`${prefix}:inbox:seen:*`);
     expect(keys).toHaveLength(1);
     expect(keys[0]!.length).toBeLessThan(200);
+  });
+});
+
+describe('large events, within a byte budget', () => {
+  const descriptionOf = (d: EventJobData) => (d.event.type === 'push' ? '' : (d.event.issue.description ?? ''));
+
+  it('carries an event over 64 KB by reference, hands the worker all of it, and deletes the kept body once handled', async () => {
+    const big = `- [ ] ${'é'.repeat(LARGE_EVENT_BYTES)}`;
+    const seen: number[] = [];
+    worker(async (d) => void seen.push(descriptionOf(d).length));
+    await intake.enqueue(event(1, big), 'big');
+    await intake.enqueue(event(2), 'small');
+    await until(() => seen.length === 2);
+    expect([...seen].sort((a, b) => b - a)).toEqual([big.length, 'hello'.length]);
+    const queue = new Queue<EventJob>(EVENTS_QUEUE, { connection: admin, prefix });
+    queues.push(queue);
+    await until(async () => (await queue.getCompletedCount()) === 2);
+    const carried = (await queue.getCompleted()).map((j) => ('stored' in j.data ? 'by reference' : 'whole')).sort();
+    expect(carried).toEqual(['by reference', 'whole']);
+    await until(async () => (await admin.keys(`${prefix}:inbox:body:*`)).length === 0);
+  });
+
+  it('moves the inbox in batches bounded in bytes, not only in entries', async () => {
+    for (let i = 1; i <= 20; i++) await intake.enqueue(event(i, 'x'.repeat(20_000)), `mid-${i}`);
+    const queue = new Queue<EventJobData>(EVENTS_QUEUE, { connection: admin, prefix });
+    queues.push(queue);
+    const batches: number[] = [];
+    const counting = Object.create(queue) as Queue<EventJobData>;
+    counting.addBulk = async (jobs) => {
+      batches.push(jobs.length);
+      return queue.addBulk(jobs);
+    };
+    relay({ queue: counting, batchBytes: 50_000 });
+    await until(() => batches.reduce((a, b) => a + b, 0) === 20);
+    // The batch stops at the entry that reaches 50 KB: three of about 20 KB each.
+    expect(Math.max(...batches)).toBe(3);
+  });
+
+  it('runs large events only as far as the budget allows, one alone when it is larger than the budget', async () => {
+    relay();
+    let running = 0;
+    let most = 0;
+    let done = 0;
+    const w = startEventWorker(new Redis(REDIS_URL, { maxRetriesPerRequest: null }), {
+      prefix,
+      concurrency: 4,
+      log: silentLog,
+      budget: createByteBudget(100_000),
+      handle: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 50));
+        running -= 1;
+        done += 1;
+      },
+    });
+    workers.push(w);
+    for (let i = 1; i <= 4; i++) await intake.enqueue(event(i, 'y'.repeat(150_000)), `over-${i}`);
+    await until(() => done === 4);
+    expect(most).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ import type { Trellis } from '../../src/main.js';
 import { startEventWorker } from '../../src/queue/event-worker.js';
 import { startInboxRelay } from '../../src/queue/inbox-relay.js';
 import { EVENTS_QUEUE } from '../../src/queue/queue-names.js';
-import type { EventJobData } from '../../src/queue/queue-names.js';
+import type { EventJob, EventJobData } from '../../src/queue/queue-names.js';
 import { startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
 import { fixture } from '../helpers/fixtures.js';
@@ -73,7 +73,7 @@ describe('every event delivered three times at once', () => {
     const queue = new Queue<EventJobData>(EVENTS_QUEUE, { connection: conn, prefix });
     const relay = startInboxRelay({ redis: conn, blocking: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), queue, prefix, log: silentLog });
     const handled = new Map<string, number>();
-    const worker: Worker<EventJobData> = startEventWorker(conn, {
+    const worker: Worker<EventJob> = startEventWorker(conn, {
       prefix,
       concurrency: 8,
       log: silentLog,

@@ -20,9 +20,12 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<string>;
 }
 
-/** Starts a worker process with `env` over a clean environment, and waits until it logged `trellis started`. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--role', 'worker'], {
+/**
+ * Starts a worker process with `env` over a clean environment, and waits until it logged `trellis started`.
+ * `nodeFlags`: V8 flags before the script, e.g. `productionNodeFlags()` for the heap production runs with.
+ */
+export async function startWorkerProcess(env: Record<string, string>, opts: { nodeFlags?: readonly string[] } = {}): Promise<WorkerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', 'src/cli.ts', 'serve', '--role', 'worker'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

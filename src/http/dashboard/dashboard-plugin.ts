@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createDashboardAuth, overHttps } from './dashboard-auth.js';
-import type { DashboardAuth } from './dashboard-auth.js';
+import { createDashboardAuth } from './dashboard-auth.js';
+import type { DashboardAuth, DashboardStore } from './dashboard-auth.js';
 import type { DashboardData } from './dashboard-data.js';
 import { createPageRenderer } from './dashboard-templates.js';
 import type { PageName, PageRenderer } from './dashboard-templates.js';
@@ -9,6 +9,8 @@ import type { PageName, PageRenderer } from './dashboard-templates.js';
 export interface DashboardOptions {
   /** DASHBOARD_TOKEN; absent: the dashboard and queue admin answer 503 and show nothing. */
   readonly token: string | undefined;
+  /** Sessions and wrong-token counts, shared with the queue admin and every api process (Redis). */
+  readonly store: DashboardStore;
   readonly data: DashboardData;
   /** How old GitLab data may be, for the footer. */
   readonly ttlSeconds: number;
@@ -28,24 +30,27 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 } as const;
 
-const FAILURES_ALLOWED = 10;
-const FAILURE_WINDOW_MS = 5 * 60_000;
-
 /** Where a sign-in may send the browser next: only back into the dashboard or the queue admin. */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(dashboard|admin\/queues)(\/[\w\-/.]*)?$/.test(next) ? next : '/dashboard';
 }
 
-/** Builds the guard that `/dashboard` and `/admin/queues` share. */
-export function createGuard(token: string | undefined, renderer: PageRenderer, now?: () => number): { guard: Guard; auth: DashboardAuth | null } {
-  const auth = token ? createDashboardAuth(token, now) : null;
+/** Builds the guard that `/dashboard` and `/admin/queues` share (their wrong tokens count together, through `store`). */
+export function createGuard(token: string | undefined, store: DashboardStore, renderer: PageRenderer, now?: () => number): { guard: Guard; auth: DashboardAuth | null } {
+  const auth = token ? createDashboardAuth(token, store, now) : null;
   const guard: Guard = async (req, reply) => {
     if (!auth) {
       await reply.code(503).headers(PAGE_HEADERS).send(renderer.render('disabled', {}, { title: 'Dashboard disabled', signedIn: false }));
       return false;
     }
-    if (auth.allows(req)) return true;
+    const verdict = await auth.check(req);
+    if (verdict.kind === 'allowed') return true;
     const wantsHtml = (req.headers.accept ?? '').includes('text/html');
+    if (verdict.kind === 'locked') {
+      // The same lockout as the sign-in form: a Bearer header is no way around it.
+      await reply.code(429).header('retry-after', String(verdict.retryAfterSeconds)).header('cache-control', 'no-store').send({ error: 'too many wrong tokens from this address: wait a few minutes' });
+      return false;
+    }
     if (!wantsHtml) {
       await reply.code(401).header('www-authenticate', 'Bearer realm="trellis"').header('cache-control', 'no-store').send({ error: 'sign in: Authorization: Bearer <DASHBOARD_TOKEN>' });
       return false;
@@ -64,9 +69,7 @@ export function createGuard(token: string | undefined, renderer: PageRenderer, n
 export function dashboardPlugin(opts: DashboardOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
     const renderer = createPageRenderer(opts.ttlSeconds);
-    const { guard, auth } = createGuard(opts.token, renderer, opts.now);
-    const failures = new Map<string, { count: number; until: number }>();
-    const clock = opts.now ?? Date.now;
+    const { guard, auth } = createGuard(opts.token, opts.store, renderer, opts.now);
     await app.register(formbody, { bodyLimit: 4096 });
 
     const page = (name: PageName, title: string, load: () => Promise<object>) => async (req: FastifyRequest, reply: FastifyReply) => {
@@ -81,7 +84,7 @@ export function dashboardPlugin(opts: DashboardOptions): (app: FastifyInstance) 
 
     app.get('/dashboard/login', async (req, reply) => {
       if (!auth) return guard(req, reply).then(() => reply);
-      if (auth.allows(req)) return reply.redirect('/dashboard', 303);
+      if ((await auth.check(req)).kind === 'allowed') return reply.redirect('/dashboard', 303);
       const next = safeNext((req.query as Record<string, unknown>).next);
       return reply.headers(PAGE_HEADERS).send(renderer.render('signin', { next, error: null }, { title: 'Sign in', signedIn: false }));
     });
@@ -90,22 +93,28 @@ export function dashboardPlugin(opts: DashboardOptions): (app: FastifyInstance) 
       if (!auth) return guard(req, reply).then(() => reply);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const next = safeNext(body.next);
-      const seen = failures.get(req.ip);
-      if (seen && seen.until > clock() && seen.count >= FAILURES_ALLOWED) {
-        return reply.code(429).header('retry-after', String(Math.ceil((seen.until - clock()) / 1000))).headers(PAGE_HEADERS).send(renderer.render('signin', { next, error: 'Too many wrong tokens: wait a few minutes.' }, { title: 'Sign in', signedIn: false }));
+      const signIn = (error: string) => renderer.render('signin', { next, error }, { title: 'Sign in', signedIn: false });
+      let result: Awaited<ReturnType<DashboardAuth['signIn']>>;
+      try {
+        result = await auth.signIn(req, typeof body.token === 'string' ? body.token : '');
+      } catch (err) {
+        req.log.warn({ err }, 'dashboard sign-in could not store the session');
+        return reply.code(503).headers(PAGE_HEADERS).send(signIn('Signing in needs Redis, which is not answering; try again soon, or send the token as Authorization: Bearer.'));
       }
-      if (typeof body.token === 'string' && auth.tokenMatches(body.token)) {
-        failures.delete(req.ip);
-        return reply.header('set-cookie', auth.sessionCookie(overHttps(req))).redirect(next, 303);
-      }
-      if (failures.size > 10_000) for (const [ip, f] of failures) if (f.until <= clock()) failures.delete(ip);
-      const current = seen && seen.until > clock() ? seen : { count: 0, until: clock() + FAILURE_WINDOW_MS };
-      failures.set(req.ip, { ...current, count: current.count + 1 });
-      return reply.code(401).headers(PAGE_HEADERS).send(renderer.render('signin', { next, error: 'That is not the dashboard token.' }, { title: 'Sign in', signedIn: false }));
+      if (result.kind === 'locked') return reply.code(429).header('retry-after', String(result.retryAfterSeconds)).headers(PAGE_HEADERS).send(signIn('Too many wrong tokens: wait a few minutes.'));
+      if (result.kind === 'wrong') return reply.code(401).headers(PAGE_HEADERS).send(signIn('That is not the dashboard token.'));
+      return reply.header('set-cookie', result.cookie).redirect(next, 303);
     });
 
     app.post('/dashboard/logout', async (req, reply) => {
-      return reply.header('set-cookie', auth ? auth.clearCookie(overHttps(req)) : 'trellis_session=; Path=/; Max-Age=0').redirect('/dashboard/login', 303);
+      let cleared = 'trellis_session=; Path=/; Max-Age=0';
+      try {
+        if (auth) cleared = await auth.signOut(req);
+      } catch (err) {
+        // The browser still forgets the cookie; the server-side session then ends at its expiry.
+        req.log.warn({ err }, 'dashboard sign-out could not delete the session');
+      }
+      return reply.header('set-cookie', cleared).redirect('/dashboard/login', 303);
     });
   };
 }

@@ -1,5 +1,5 @@
 import type { Executor } from '../../core/executor.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { HookHost, Issue } from '../../gitlab/port.js';
 import { RECORD_LABELS } from '../commands/plan-commands.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL } from '../checkpoint/checkpoint-record.js';
@@ -10,14 +10,33 @@ import type { DuplicateGroup } from './plan-duplicates.js';
 
 /** Labels of records that live in people's private projects, not the department project. */
 const PRIVATE_LABELS: readonly string[] = [CHECKPOINT_LABEL, CONVERSATION_LABEL];
-import { replayFailedDeliveries } from './replay-deliveries.js';
+import { findTrellisHook, replayFailedDeliveries } from './replay-deliveries.js';
+import type { NotResent } from './replay-deliveries.js';
+
+/** What became of one Trellis hook's failed deliveries in a run (see replay-deliveries.ts). */
+export interface DeliveryReport {
+  /** The project or group path the hook is on. */
+  readonly where: string;
+  readonly hookId: number;
+  /** GitLab's `alert_status` when the run began (`executable`, `temporarily_disabled`, `disabled`). */
+  readonly hookStatus: string;
+  readonly failed: number;
+  readonly resent: number;
+  readonly alreadyResent: number;
+  readonly notResent: readonly NotResent[];
+  readonly pending: number;
+  readonly reenabled: boolean;
+  /** Set when the hook's delivery log could not be read at all (GitLab before 17.4 has none). */
+  readonly error?: string;
+}
 
 export interface ReconcileSummary {
   readonly at: string;
   /** Writes (or, in a dry run, changes it would make) that put GitLab back to what the rules say. */
   readonly drift: number;
   readonly byWorkflow: Readonly<Record<string, number>>;
-  readonly deliveries: { readonly failed: number; readonly resent: number; readonly pending: number; readonly hookStatus: string | null };
+  /** One report per Trellis hook; empty when none was found (`trellis setup` creates it). */
+  readonly deliveries: readonly DeliveryReport[];
   readonly duplicates: ReadonlyArray<{ readonly key: string; readonly kept: number; readonly closed: readonly number[] }>;
 }
 
@@ -61,7 +80,7 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
   const progress = (phase: string) => opts.onProgress?.(step++, total, phase);
 
   progress('failed webhook deliveries');
-  const deliveries = await replayFailedDeliveries(ctx.gitlab, ctx.cache, ctx.config, dryRun);
+  const deliveries = await replayDeliveries(ctx, dryRun);
 
   const byWorkflow: Record<string, number> = {};
   for (const wf of reconcilers) {
@@ -92,12 +111,39 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
     at: ctx.now().toISOString(),
     drift: Object.values(byWorkflow).reduce((a, b) => a + b, 0),
     byWorkflow,
-    deliveries: { failed: deliveries.failed, resent: deliveries.resent, pending: deliveries.pending, hookStatus: deliveries.hook?.alertStatus ?? null },
+    deliveries,
     duplicates: groups.map((g) => ({ key: g.key, kept: g.keep.iid, closed: g.extras.map((e) => e.iid) })),
   };
   if (!dryRun) await deps.saveStatus?.(summary);
-  ctx.log.info({ drift: summary.drift, byWorkflow, resent: deliveries.resent, duplicates: groups.length }, 'reconcile finished');
+  const sum = (f: (d: DeliveryReport) => number) => deliveries.reduce((n, d) => n + f(d), 0);
+  const notResent = deliveries.flatMap((d) => d.notResent.map((n) => ({ hook: d.hookId, event: n.eventId, why: n.why })));
+  ctx.log[notResent.length > 0 || deliveries.some((d) => d.error) ? 'warn' : 'info'](
+    { drift: summary.drift, byWorkflow, failedDeliveries: sum((d) => d.failed), resent: sum((d) => d.resent), notResent, pending: sum((d) => d.pending), reenabled: deliveries.filter((d) => d.reenabled).map((d) => d.hookId), duplicates: groups.length },
+    'reconcile finished',
+  );
   return summary;
+}
+
+/**
+ * Resends failed deliveries of every Trellis hook, one call of replayFailedDeliveries per hook, and
+ * goes on past a hook whose log cannot be read. The hooks: the department project's; where records
+ * get hooks of their own (a group hook, or one per project on GitLab Free), add them to `hosts`.
+ */
+async function replayDeliveries(ctx: WorkflowContext, dryRun: boolean): Promise<DeliveryReport[]> {
+  const hosts: Array<{ where: string; host: HookHost }> = [{ where: ctx.config.gitlab?.project ?? '', host: ctx.gitlab }];
+  const reports: DeliveryReport[] = [];
+  for (const { where, host } of hosts) {
+    const hook = findTrellisHook(await host.listHooks(), ctx.config.publicUrl);
+    if (!hook) continue;
+    try {
+      const r = await replayFailedDeliveries(host, hook, ctx.cache, { dryRun });
+      reports.push({ where, hookId: hook.id, hookStatus: hook.alertStatus, failed: r.failed, resent: r.resent, alreadyResent: r.alreadyResent, notResent: r.notResent, pending: r.pending, reenabled: r.reenabled });
+    } catch (err) {
+      ctx.log.warn({ err, hook: hook.id }, 'failed webhook deliveries could not be read');
+      reports.push({ where, hookId: hook.id, hookStatus: hook.alertStatus, failed: 0, resent: 0, alreadyResent: 0, notResent: [], pending: 0, reenabled: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return reports;
 }
 
 /**
