@@ -126,11 +126,18 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
 
 /**
  * Resends failed deliveries of every Trellis hook, one call of replayFailedDeliveries per hook, and
- * goes on past a hook whose log cannot be read. The hooks: the department project's; where records
- * get hooks of their own (a group hook, or one per project on GitLab Free), add them to `hosts`.
+ * goes on past a hook whose log cannot be read. The hooks: the department project's, and on Premium
+ * the records group's.
  */
 async function replayDeliveries(ctx: WorkflowContext, dryRun: boolean): Promise<DeliveryReport[]> {
   const hosts: Array<{ where: string; host: HookHost }> = [{ where: ctx.config.gitlab?.project ?? '', host: ctx.gitlab }];
+  // The private records' deliveries come through the records group's hook on Premium. On Free each
+  // records project has its own hook, and reading every one each hour would cost reads per person:
+  // they are not replayed. The records' state is re-derived by the checkpoint reconcile anyway; what
+  // a lost delivery there can cost is the answer to a command note (docs/privacy.md, limits).
+  const layout = recordsOf(ctx);
+  const groupHooks = await ctx.gitlab.forGroup(layout.group).hooks().catch(() => null);
+  if (groupHooks) hosts.push({ where: layout.group, host: groupHooks });
   const reports: DeliveryReport[] = [];
   for (const { where, host } of hosts) {
     const hook = findTrellisHook(await host.listHooks(), ctx.config.publicUrl);
