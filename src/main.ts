@@ -17,7 +17,8 @@ import { adminQueuesPlugin } from './http/admin-queues.js';
 import { buildOpsServer, buildServer } from './http/build-server.js';
 import { createDashboardData } from './http/dashboard/dashboard-data.js';
 import { dashboardPlugin } from './http/dashboard/dashboard-plugin.js';
-import { parseReconcileStatus, reconcileStatusKey } from './http/dashboard/reconcile-status.js';
+import { parseReconcileStatus, reconcileStatusKey, saveReconcileStatus } from './http/dashboard/reconcile-status.js';
+import type { ReconcileStatus } from './http/dashboard/reconcile-status.js';
 import { createMetrics, metricsPlugin } from './http/metrics.js';
 import type { TrellisMetrics } from './http/metrics.js';
 import { createEventIntake, inboxBacklog } from './queue/event-intake.js';
@@ -238,6 +239,8 @@ export interface GitlabContext {
   /** Runs workflow jobs in this process. */
   readonly dispatcher: Dispatcher;
   readonly workflows: readonly Workflow[];
+  /** Records a reconcile run for the dashboard and /metrics; absent without Redis (nowhere they read). */
+  readonly saveStatus?: (summary: ReconcileStatus) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -264,12 +267,14 @@ export async function createGitlabContext(config: Config, log: Logger, opts: { r
     log: log as Log,
     jobs: opts.jobs,
   };
-  const workflows = allWorkflows({ roster: s.roster });
+  const saveStatus = state ? (summary: ReconcileStatus) => saveReconcileStatus(state, config.queuePrefix, summary) : undefined;
+  const workflows = allWorkflows({ roster: s.roster, ...(saveStatus ? { saveStatus } : {}) });
   const dispatcher = createDispatcher(workflows, ctx, s.locks);
   return {
     ctx,
     dispatcher,
     workflows,
+    ...(saveStatus ? { saveStatus } : {}),
     async close() {
       await state?.quit().catch(() => state.disconnect());
       redis?.stop?.();

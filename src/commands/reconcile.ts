@@ -23,7 +23,7 @@ export async function reconcileCommand(config: Config, log: Logger, opts: { dryR
   };
   const gc = await createGitlabContext(config, log, { redis: !opts.dryRun, dryRun: opts.dryRun, jobs: sink });
   try {
-    const summary = await runReconcile(gc.ctx, { workflows: () => gc.workflows }, {
+    const summary = await runReconcile(gc.ctx, { workflows: () => gc.workflows, ...(gc.saveStatus ? { saveStatus: gc.saveStatus } : {}) }, {
       dryRun: opts.dryRun,
       onProgress: (done, total, phase) => opts.progress(`${progressBar(done, total)} ${phase}`, done === total),
     });

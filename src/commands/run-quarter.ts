@@ -33,7 +33,7 @@ export async function runQuarterCommand(
     const seen = new Set<string>();
     const jobs = queued.filter((j) => j.id === undefined || (!seen.has(j.id) && seen.add(j.id) !== undefined));
     const failed: string[] = [];
-    const tally = { created: 0, updated: 0, failed };
+    const tally = { created: 0, conversations: 0, updated: 0, failed };
     let done = 0;
     const bar = () => opts.progress(`${progressBar(done, jobs.length)} ${done}/${jobs.length} reports, ${tally.created} created, ${tally.failed.length} failed`, done === jobs.length);
     bar();
@@ -43,8 +43,10 @@ export async function runQuarterCommand(
         const job = jobs[next++]!;
         try {
           const result = await ensureFromJob(job.data, gc.ctx);
+          // A report's run may create its checkpoint, its big-picture conversation, or both: each is counted.
           if (result?.checkpoint.created) tally.created += 1;
-          else if (result && result.writes > 0) tally.updated += 1;
+          if (result?.conversation?.created) tally.conversations += 1;
+          if (result && !result.checkpoint.created && !result.conversation?.created && result.writes > 0) tally.updated += 1;
         } catch (err) {
           tally.failed.push(`${String(job.data.report)}: ${err instanceof Error ? err.message : String(err)}`);
         }
@@ -54,7 +56,7 @@ export async function runQuarterCommand(
     };
     await Promise.all(Array.from({ length: Math.min(config.workerConcurrency, Math.max(1, jobs.length)) }, worker));
     opts.print(
-      `${plan.quarter.name}: ${plan.rows.length} reports; ${tally.created} checkpoints created, ${tally.updated} updated, ${plan.rows.length - jobs.length} already in place, ${tally.failed.length} failed.`,
+      `${plan.quarter.name}: ${plan.rows.length} reports; ${tally.created} checkpoints and ${tally.conversations} big-picture conversations created, ${tally.updated} updated, ${plan.rows.length - jobs.length} already in place, ${tally.failed.length} failed.`,
     );
     for (const failure of tally.failed) opts.print(`  failed: ${failure}`);
     return tally.failed.length > 0 ? 1 : 0;

@@ -63,8 +63,16 @@ export function parseRoster(text: string, file: string): RosterResult {
 
   const parsed = rosterFileSchema.safeParse(data, { error: issueMessage });
   if (!parsed.success) {
-    return fail(
-      parsed.error.issues.flatMap((issue): Located[] =>
+    // The cross references are checked too, on whatever reads as a reference: otherwise an unknown
+    // manager would surface only after a bad time zone elsewhere is fixed. A field the schema already
+    // faults gets no second message.
+    const faulted = new Set(parsed.error.issues.map((issue) => formatPath(issue.path.map(pathPart))));
+    const roles = mergeRoles(rawRoles(data));
+    // A username the schema refuses may be the very person a reference names: no "unknown" on top.
+    const namesKnown = ![...faulted].some((path) => /^people\[\d+\]\.username$/.test(path));
+    const references = [...roles.problems, ...crossCheck(readableReferences(data), roles.roles, namesKnown)].filter((p) => !faulted.has(formatPath(p.path)));
+    return fail([
+      ...parsed.error.issues.flatMap((issue): Located[] =>
         issue.code === 'unrecognized_keys'
           ? issue.keys.map((key) => ({
               path: [...issue.path.map(pathPart), key],
@@ -73,11 +81,12 @@ export function parseRoster(text: string, file: string): RosterResult {
             }))
           : [{ path: issue.path.map(pathPart), message: issue.message }],
       ),
-    );
+      ...references,
+    ]);
   }
   const rosterFile = parsed.data;
   const roles = mergeRoles(rosterFile);
-  const problems = [...roles.problems, ...crossCheck(rosterFile, roles.roles)];
+  const problems = [...roles.problems, ...crossCheck(referencesOf(rosterFile), roles.roles)];
   if (problems.length > 0) return fail(problems);
   return { ok: true, roster: toRoster(rosterFile, roles.roles) };
 }
@@ -92,8 +101,48 @@ export function formatRosterErrors(errors: readonly RosterError[]): string {
     .join('\n');
 }
 
+/** What the cross check reads: names that refer to people, teams and roles, by their index in the file. */
+interface References {
+  readonly teams: ReadonlyArray<{ readonly id?: string | undefined; readonly manager?: string | undefined }>;
+  readonly people: ReadonlyArray<{ readonly username?: string | undefined; readonly manager?: string | null | undefined; readonly team?: string | undefined; readonly role?: string | undefined }>;
+  readonly notify: ReadonlyArray<string | undefined>;
+}
+
+function referencesOf(file: RosterFile): References {
+  return { teams: file.teams, people: file.people, notify: file.internships.notify };
+}
+
+/** The references of a file the schema refused: each string where one belongs, indexes kept, anything else left out. */
+function readableReferences(data: unknown): References {
+  const root = record(data);
+  const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  return {
+    teams: list(root.teams).map((t) => ({ id: str(record(t).id), manager: str(record(t).manager) })),
+    people: list(root.people).map((raw) => {
+      const p = record(raw);
+      return { username: str(p.username), manager: str(p.manager), team: str(p.team), role: str(p.role) };
+    }),
+    notify: list(record(root.internships).notify).map(str),
+  };
+}
+
+/** The roles of a file the schema refused, as far as they read; a role whose fields do not read still counts as named. */
+function rawRoles(data: unknown): Pick<RosterFile, 'roles'> {
+  const roles = Object.entries(record(record(data).roles)).map(([key, raw]) => {
+    const { title, responsibilities } = record(raw);
+    const areas = Array.isArray(responsibilities) ? responsibilities.filter((r): r is string => typeof r === 'string') : undefined;
+    return [key, { title: typeof title === 'string' ? title : key, responsibilities: areas ?? [key] }] as const;
+  });
+  return { roles: Object.fromEntries(roles) };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Roles from the file over the defaults; a default role may be given just a new title or areas. */
-function mergeRoles(file: RosterFile): { roles: Record<string, Role>; problems: Located[] } {
+function mergeRoles(file: Pick<RosterFile, 'roles'>): { roles: Record<string, Role>; problems: Located[] } {
   const defaults: Readonly<Record<string, Role>> = DEFAULT_ROLES;
   const roles: Record<string, Role> = { ...defaults };
   const problems: Located[] = [];
@@ -108,10 +157,12 @@ function mergeRoles(file: RosterFile): { roles: Record<string, Role>; problems: 
   return { roles, problems };
 }
 
-function crossCheck(file: RosterFile, roles: Readonly<Record<string, Role>>): Located[] {
+/** `namesKnown` false: some username is unreadable, so a name not found may be that person's and is not reported. */
+function crossCheck(file: References, roles: Readonly<Record<string, Role>>, namesKnown = true): Located[] {
   const problems: Located[] = [];
   const people = new Map<string, number>();
   file.people.forEach((p, i) => {
+    if (p.username === undefined) return;
     const key = p.username.toLowerCase();
     const first = people.get(key);
     if (first === undefined) people.set(key, i);
@@ -119,31 +170,33 @@ function crossCheck(file: RosterFile, roles: Readonly<Record<string, Role>>): Lo
   });
   const teams = new Map<string, number>();
   file.teams.forEach((t, i) => {
+    if (t.id === undefined) return;
     const first = teams.get(t.id);
     if (first === undefined) teams.set(t.id, i);
     else problems.push({ path: ['teams', i, 'id'], message: `duplicate team id ${JSON.stringify(t.id)} (also teams[${first}])` });
   });
   const unknownPerson = (name: string, what: string): string => `unknown ${what} ${JSON.stringify(name)} (not a person in people)`;
+  const known = (name: string): boolean => !namesKnown || people.has(name.toLowerCase());
   file.teams.forEach((t, i) => {
-    if (!people.has(t.manager.toLowerCase())) problems.push({ path: ['teams', i, 'manager'], message: unknownPerson(t.manager, 'manager') });
+    if (t.manager !== undefined && !known(t.manager)) problems.push({ path: ['teams', i, 'manager'], message: unknownPerson(t.manager, 'manager') });
   });
   file.people.forEach((p, i) => {
-    if (p.manager && !people.has(p.manager.toLowerCase())) {
+    if (p.manager && !known(p.manager)) {
       problems.push({ path: ['people', i, 'manager'], message: unknownPerson(p.manager, 'manager') });
     }
-    if (!teams.has(p.team)) problems.push({ path: ['people', i, 'team'], message: `unknown team ${JSON.stringify(p.team)} (teams: ${[...teams.keys()].join(', ')})` });
-    if (!Object.hasOwn(roles, p.role)) {
+    if (p.team !== undefined && !teams.has(p.team)) problems.push({ path: ['people', i, 'team'], message: `unknown team ${JSON.stringify(p.team)} (teams: ${[...teams.keys()].join(', ')})` });
+    if (p.role !== undefined && !Object.hasOwn(roles, p.role)) {
       problems.push({ path: ['people', i, 'role'], message: `unknown role ${JSON.stringify(p.role)} (roles: ${Object.keys(roles).sort().join(', ')})` });
     }
   });
-  file.internships.notify.forEach((name, i) => {
-    if (!people.has(name.toLowerCase())) problems.push({ path: ['internships', 'notify', i], message: unknownPerson(name, 'person') });
+  file.notify.forEach((name, i) => {
+    if (name !== undefined && !known(name)) problems.push({ path: ['internships', 'notify', i], message: unknownPerson(name, 'person') });
   });
   return [...problems, ...managementCycles(file, people)];
 }
 
 /** Each loop in the management chain once, reported on the manager field of its first person in the file. */
-function managementCycles(file: RosterFile, people: ReadonlyMap<string, number>): Located[] {
+function managementCycles(file: References, people: ReadonlyMap<string, number>): Located[] {
   const managerOf = (i: number): number | undefined => {
     const manager = file.people[i]?.manager;
     return manager ? people.get(manager.toLowerCase()) : undefined;

@@ -129,12 +129,12 @@ describe('`trellis plan quarter` and `trellis run-quarter`', () => {
     const progress: string[] = [];
     const opts = { quarter: 'FY27-Q4', print: (l: string) => lines.push(l), progress: (t: string) => progress.push(t) };
     expect(await runQuarterCommand(config(), log, opts)).toBe(0);
-    expect(lines[0]).toBe('FY27-Q4: 60 reports; 59 checkpoints created, 0 updated, 1 already in place, 0 failed.');
+    expect(lines[0]).toBe('FY27-Q4: 60 reports; 59 checkpoints and 0 big-picture conversations created, 0 updated, 1 already in place, 0 failed.');
     expect(progress[0]).toMatch(/^\[░+\] {3}0% 0\/59 reports/);
     expect(progress.at(-1)).toMatch(/^\[█+\] 100% 59\/59 reports, 59 created, 0 failed$/);
     expect((await checkpoints(e2e, 'FY27-Q4')).size).toBe(60);
     lines.length = 0;
     expect(await runQuarterCommand(config(), log, opts)).toBe(0);
-    expect(lines[0]).toBe('FY27-Q4: 60 reports; 0 checkpoints created, 0 updated, 60 already in place, 0 failed.');
+    expect(lines[0]).toBe('FY27-Q4: 60 reports; 0 checkpoints and 0 big-picture conversations created, 0 updated, 60 already in place, 0 failed.');
   }, 60_000);
 });

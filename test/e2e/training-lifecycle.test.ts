@@ -188,3 +188,50 @@ describe('commands and hand-set labels', () => {
     expect(await botNotes(e2e, module.iid)).toHaveLength(before + 1);
   });
 });
+
+describe('a module the learner closed at review before the sign-off', () => {
+  it("takes the manager's move to complete as the sign-off: recorded, SRE II started and linked", async () => {
+    await command(e2e, 'olivia', 'start sre-i');
+    let module = await theModule(e2e, 'olivia', 'sre-i');
+    await e2e.as('olivia').editIssue(module.iid, { description: tickAll(module.description ?? '') });
+    await e2e.settle();
+    await e2e.as('olivia').editIssue(module.iid, { state_event: 'close' });
+    await e2e.settle();
+    module = await e2e.as('olivia').issue(module.iid);
+    expect([module.state, stateOf(module, 'sre-i')]).toEqual(['closed', 'sre-i::review']);
+    expect(await statusNote(e2e, module.iid)).toContain('closed without a sign-off');
+
+    await moveCard(e2e, 'erin', module, 'sre-i', 'complete');
+    await e2e.settle();
+    const after = await e2e.as('erin').issue(module.iid);
+    expect([after.state, stateOf(after, 'sre-i')]).toEqual(['closed', 'sre-i::complete']);
+    const status = await statusNote(e2e, module.iid);
+    expect(status).toContain('**Signed off** by Erin Evans (erin)');
+    expect(status).not.toContain('closed without a sign-off');
+    const next = await theModule(e2e, 'olivia', 'sre-ii');
+    expect(await linkedIids(e2e, module.iid)).toEqual([next.iid]);
+  });
+
+  it('`sign-off` on a closed module labelled complete with no sign-off recorded signs it off instead of saying it is done', async () => {
+    await command(e2e, 'erin', 'start sre-i @pat');
+    let module = await theModule(e2e, 'pat', 'sre-i');
+    await e2e.as('pat').editIssue(module.iid, { description: tickAll(module.description ?? '') });
+    await e2e.settle();
+    await e2e.as('pat').editIssue(module.iid, { state_event: 'close' });
+    await e2e.settle();
+    // The learner puts the closed card in the complete column themselves: refused, so the label goes back.
+    module = await e2e.as('pat').issue(module.iid);
+    await moveCard(e2e, 'pat', module, 'sre-i', 'complete');
+    await e2e.settle();
+    expect(stateOf(await e2e.as('pat').issue(module.iid), 'sre-i')).toBe('sre-i::review');
+    expect((await replies(e2e, module.iid)).at(-1)).toContain("only erin, pat's manager, can sign off");
+
+    await command(e2e, 'erin', 'sign-off', module.iid);
+    const after = await e2e.as('erin').issue(module.iid);
+    expect([after.state, stateOf(after, 'sre-i')]).toEqual(['closed', 'sre-i::complete']);
+    expect(await statusNote(e2e, module.iid)).toContain('**Signed off** by Erin Evans (erin)');
+    const reply = (await replies(e2e, module.iid)).at(-1) ?? '';
+    expect(reply).toContain("Signed off: pat's SRE I training module is complete");
+    expect(reply).not.toContain('already signed off');
+  });
+});

@@ -142,6 +142,18 @@ describe('checking a request against the roster', () => {
     expect(problems[0]?.text).toContain(text);
   });
 
+  it.each([
+    ['a bad time zone and a start date in the past', { timezone: 'Mars/Olympus', start: '2026-03-02', length: '6', manager: 'the boss' }, ['manager', 'timezone', 'start', 'length']],
+    ['a start date that does not read and a length that does not either', { start: 'soon', length: '14 months', goal: '', pairing: false, onCall: false, delivery: false }, ['goal', 'start', 'length', 'ways']],
+  ] as const)('%s are named in one reply, with every other problem', (_, answers, fields) => {
+    expect(check(requestText(answers)).problems.map((p) => p.field)).toEqual(fields);
+  });
+
+  it('a start date counts as past with no readable zone only when it is past everywhere', () => {
+    const late = checkRequest(parseRequest(requestText({ timezone: 'Mars/Olympus', start: '2026-03-31' })), 'ian', demoRoster(), new Date('2026-04-01T10:00:00.000Z'));
+    expect(late.problems.map((p) => p.field)).toEqual(['timezone']);
+  });
+
   it.each(['@bob', 'bob', 'Bob Brown (@bob)'])('an on-call buddy written as %j is read as bob', (buddy) => {
     expect(check(requestText({ buddy })).request?.buddy).toBe('bob');
   });

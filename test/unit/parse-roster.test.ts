@@ -183,6 +183,19 @@ describe('a roster with mistakes: each names the field, line and column', () => 
       ['people[1].on_call', 27],
     ]);
   });
+
+  it('lists the cross references with the field problems, not a round later', () => {
+    const text = edit(edit(ROSTER, 'timezone: Europe/Berlin', 'timezone: Europe/Atlantis'), '    name: Dave Diaz\n    manager: carol', '    name: Dave Diaz\n    manager: zed');
+    expect(errorsOf(text).map((e) => [e.path, e.message])).toEqual([
+      ['people[1].timezone', expect.stringContaining('unknown time zone "Europe/Atlantis"')],
+      ['people[2].manager', 'unknown manager "zed" (not a person in people)'],
+    ]);
+  });
+
+  it('names no unknown person on top of a username it cannot read (the reference may be theirs)', () => {
+    const text = edit(ROSTER, '  - username: dave', '  - username: dave smith');
+    expect(errorsOf(text).map((e) => e.path)).toEqual(['people[2].username']);
+  });
 });
 
 describe('a file that is not a roster', () => {

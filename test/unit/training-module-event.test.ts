@@ -149,7 +149,7 @@ describe('a signed-off module', () => {
   const extra = { modules: [], templates: moduleTemplates(), signOff: { by: 'carol', at: '2026-03-09T14:41:05.000Z' } };
 
   it('stays as it is on later events that leave every required item ticked', () => {
-    const plan = planned(planModuleEvent(input({ issue: signedOff, changes: { description: { previous: ALL } } })));
+    const plan = planned(planModuleEvent(input({ issue: signedOff, changes: { description: { previous: ALL } }, extra })));
     expect(plan).toEqual({ kind: 'plan', decision: 'signed-off', actions: [] });
   });
 
@@ -157,7 +157,11 @@ describe('a signed-off module', () => {
     ["a teammate's refused move to complete", 'bob'],
     ["the manager's own move to complete", 'carol'],
   ])('a late copy of %s changes nothing (the sign-off time stays as recorded)', (_, actor) => {
-    expect(planned(planModuleEvent(input({ actor, issue: { ...signedOff, updatedAt: '2026-04-01T00:00:00.000Z' }, changes: toComplete })))).toEqual({ kind: 'plan', decision: 'signed-off', actions: [] });
+    expect(planned(planModuleEvent(input({ actor, issue: { ...signedOff, updatedAt: '2026-04-01T00:00:00.000Z' }, changes: toComplete, extra })))).toEqual({ kind: 'plan', decision: 'signed-off', actions: [] });
+  });
+
+  it('asks for the recorded sign-off before calling a closed, complete module signed off', () => {
+    expect(planModuleEvent(input({ issue: signedOff, changes: { description: { previous: ALL } } })).kind).toBe('need-context');
   });
 
   it('asks for the recorded sign-off before withdrawing it (a read only on this rare path)', () => {
@@ -186,6 +190,28 @@ describe('a signed-off module', () => {
     expect(plan.decision).toBe('withdraw');
     expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: 'opened', replies: 1 });
     expect(bodies(plan.actions)).toContain('carol took this module off `sre-i::complete`, so its sign-off no longer stands');
+  });
+});
+
+describe('a module the learner closed at review, then moved to complete', () => {
+  const closedComplete = { description: ALL, labels: completeLabels, state: 'closed' as const, updatedAt: '2026-03-09T14:41:05.000Z' };
+  const extra = { modules: [], templates: moduleTemplates(), signOff: null };
+
+  it("takes the manager's move as a sign-off: recorded, SRE II created and linked", () => {
+    const plan = planned(planModuleEvent(input({ actor: 'carol', issue: closedComplete, changes: toComplete, extra })));
+    expect(plan.decision).toBe('sign-off');
+    expect(plan.actions.map((a) => a.kind)).toEqual(['upsert-note', 'ensure-issue', 'reply', 'upsert-note', 'link-issues', 'set-labels', 'set-state']);
+    expect(parseSignOff(ofKind(plan.actions, 'upsert-note')[0]?.body ?? '')).toEqual({ by: 'carol', at: '2026-03-09T14:41:05.000Z' });
+  });
+
+  it("refuses a teammate's move and puts the review label back, leaving it closed", () => {
+    const plan = planned(planModuleEvent(input({ actor: 'bob', issue: closedComplete, changes: toComplete, extra })));
+    expect(plan.decision).toBe('refuse-complete');
+    expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: null, replies: 1 });
+  });
+
+  it('on an event that did not move it, waits for the labels event, which names who did', () => {
+    expect(planned(planModuleEvent(input({ issue: closedComplete, changes: { description: { previous: ALL } }, extra })))).toEqual({ kind: 'plan', decision: 'awaiting-label-event', actions: [] });
   });
 });
 

@@ -90,7 +90,7 @@ describe('the commands of a note', () => {
   const ALL = checklist({ A: [true, true] });
   function commands(text: string, actor: string, fields: Partial<CommandsInput> = {}) {
     const parsed = trainingCommands(parseCommands(text, BOT), fields.module !== null);
-    return planCommands({ commands: parsed, actor, issue: issue({ description: ALL, labels: ['sre-i::review'] }), module, roster: demoRoster(), bot: BOT, modules: [], templates: moduleTemplates(), now: '2026-03-10T09:00:00.000Z', ...fields });
+    return planCommands({ commands: parsed, actor, issue: issue({ description: ALL, labels: ['sre-i::review'] }), module, roster: demoRoster(), bot: BOT, modules: [], templates: moduleTemplates(), now: '2026-03-10T09:00:00.000Z', signOff: null, ...fields });
   }
 
   it('are the training workflow’s only for start anywhere, and status and sign-off on a module', () => {
@@ -129,9 +129,16 @@ describe('the commands of a note', () => {
   });
 
   it('`sign-off` on a module already signed off says so and changes nothing', () => {
-    const plan = commands(`@${BOT} sign-off`, 'carol', { issue: issue({ description: ALL, state: 'closed', labels: ['sre-i::complete'] }) });
+    const plan = commands(`@${BOT} sign-off`, 'carol', { issue: issue({ description: ALL, state: 'closed', labels: ['sre-i::complete'] }), signOff: { by: 'carol', at: '2026-03-09T14:41:05.000Z' } });
     expect(plan.actions).toEqual([]);
     expect(plan.reply(new Map())).toContain('already signed off');
+  });
+
+  it('`sign-off` on a closed module labelled complete with no sign-off recorded signs it off', () => {
+    const plan = commands(`@${BOT} sign-off`, 'carol', { issue: issue({ description: ALL, state: 'closed', labels: ['sre-i::complete'] }) });
+    expect(plan.actions.map((a) => a.kind)).toEqual(['upsert-note', 'ensure-issue', 'reply', 'upsert-note', 'link-issues', 'set-labels', 'set-state']);
+    expect(parseSignOff(ofKind(plan.actions, 'upsert-note')[0]?.body ?? '')).toEqual({ by: 'carol', at: '2026-03-10T09:00:00.000Z' });
+    expect(plan.reply(new Map())).not.toContain('already signed off');
   });
 
   it('several commands in one note get one reply answering each', () => {

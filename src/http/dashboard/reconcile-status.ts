@@ -17,6 +17,14 @@ export function reconcileStatusKey(prefix: string): string {
   return `${prefix}:reconcile:last`;
 }
 
+/**
+ * Records a finished, non-dry run where the dashboard and `/metrics` read it. Every path that runs
+ * a reconcile (the scheduled job, `trellis reconcile`) calls this one function, so none is left out.
+ */
+export async function saveReconcileStatus(redis: { set(key: string, value: string): Promise<unknown> }, prefix: string, summary: ReconcileStatus): Promise<void> {
+  await redis.set(reconcileStatusKey(prefix), JSON.stringify({ at: summary.at, drift: summary.drift }));
+}
+
 const schema = z.object({ at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO time'), drift: z.number().int().nonnegative() });
 
 /** The stored value, or null when absent or not of that shape. */

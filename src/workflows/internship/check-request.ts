@@ -44,6 +44,11 @@ export interface CheckResult {
   readonly request: CheckedRequest | null;
 }
 
+// With no time zone to judge by (the answer does not read), a start date counts as past only when it
+// is past everywhere: where the calendar is furthest behind (UTC-12).
+const EARLIEST_ZONE = 'Etc/GMT+12';
+const ANY_DAY = '2001-01-01';
+
 /** Checks `answers` of a request opened by `requester`; `now` judges a start date in the past. */
 export function checkRequest(answers: RequestAnswers, requester: string, roster: Roster, now: Date): CheckResult {
   const problems: Problem[] = [];
@@ -63,11 +68,13 @@ export function checkRequest(answers: RequestAnswers, requester: string, roster:
   const start = parseDay(answers.start);
   if (answers.start === '') add('start', '**Proposed start date**: give one, as YYYY-MM-DD.');
   else if (!start) add('start', `**Proposed start date**: “${inlineText(answers.start, 40)}” is not a date Trellis can read; write it as YYYY-MM-DD.`);
-  else if (zone.timezone && start < localDate(now, zone.timezone)) add('start', `**Proposed start date**: ${start} is in the past; propose a new one.`);
+  else if (start < localDate(now, zone.timezone ?? EARLIEST_ZONE)) add('start', `**Proposed start date**: ${start} is in the past; propose a new one.`);
 
   const length = start ? parseLength(answers.length, start) : null;
+  // Whether a length reads does not depend on the start: judged even when the start does not read,
+  // so both are named in one reply rather than the length only after the date is fixed.
   if (answers.length === '') add('length', '**Length**: say how long the internship lasts, for example “6 weeks” or “2 months”.');
-  else if (start && !length) add('length', `**Length**: “${inlineText(answers.length, 40)}” is not a length Trellis can read; write it in days, weeks or months (at most 12 months), for example “6 weeks”.`);
+  else if (!parseLength(answers.length, start ?? ANY_DAY)) add('length', `**Length**: “${inlineText(answers.length, 40)}” is not a length Trellis can read; write it in days, weeks or months (at most 12 months), for example “6 weeks”.`);
 
   const { pairing, onCall, delivery } = answers.ways;
   if (!pairing && !onCall && !delivery) add('ways', '**Ways of working**: tick at least one: pairing on an issue or OKR, shadowing on-call, or shadowing the Delivery team.');

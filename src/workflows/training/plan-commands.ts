@@ -7,6 +7,7 @@ import { parseChecklist } from '../../core/parse-checklist.js';
 import type { Roster } from '../../core/roster.js';
 import type { Issue } from '../../gitlab/port.js';
 import { checklistState, nextStep, progressBar, progressTable, renderMissing } from './module-status.js';
+import type { SignOff } from './module-status.js';
 import type { ModuleTemplates } from './plan-create-module.js';
 import { NEXT_MODULE_REF, nextModuleText, planSignOff, signOffProblem } from './plan-sign-off.js';
 import { planStart, replyOnly } from './plan-start.js';
@@ -35,6 +36,8 @@ export interface CommandsInput {
   readonly templates: ModuleTemplates;
   /** When the command is handled (ISO): the time a sign-off records. */
   readonly now: string;
+  /** The sign-off the module's status note records (read for `sign-off` only), or null. */
+  readonly signOff: SignOff | null;
 }
 
 /** True when the commands need the project's modules listed (start and sign-off do). */
@@ -88,7 +91,9 @@ function planStatus(input: CommandsInput, kind: ModuleKind, learner: string): Co
 /** `sign-off`: the manager signs off a module whose required items are all ticked. */
 function planSignOffCommand(input: CommandsInput, kind: ModuleKind, learner: string): CommandPlan {
   const { issue, roster, bot, actor, modules } = input;
-  if (labelledState(kind, issue.labels) === 'complete' && issue.state === 'closed') {
+  // Only a recorded sign-off is one: a module the learner closed at review and someone then labelled
+  // complete looks the same, and its manager must still be able to sign it off.
+  if (input.signOff && labelledState(kind, issue.labels) === 'complete' && issue.state === 'closed') {
     return replyOnly(`This ${moduleName(kind)} module is already signed off (\`${stateLabel(kind, 'complete')}\`); the status note says by whom and when.`);
   }
   const checklist = parseChecklist(issue.description);

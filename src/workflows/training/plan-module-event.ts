@@ -62,7 +62,15 @@ export function planModuleEvent(input: ModuleEventInput): ModuleEventPlan {
 
   // Signed off and still whole: nothing to do, whatever this event was. Checked first so that a late
   // copy of an old event (someone's refused move to complete, the sign-off itself) changes nothing.
-  if (current === 'complete' && issue.state === 'closed' && allRequiredDone(checklist)) return { kind: 'plan', decision: 'signed-off', actions: [] };
+  // Labels and state alone do not say so: a learner may close a module at review before anyone moves
+  // it to complete, so only the sign-off the status note records counts (a read, on closed modules only).
+  if (current === 'complete' && issue.state === 'closed' && allRequiredDone(checklist)) {
+    if (!input.extra) return { kind: 'need-context' };
+    if (input.extra.signOff) return { kind: 'plan', decision: 'signed-off', actions: [] };
+    // Closed and complete with no sign-off recorded, and not by this event: the event that moved it
+    // (and names who) decides, as for an open module below.
+    if (!addedComplete) return { kind: 'plan', decision: 'awaiting-label-event', actions: [] };
+  }
 
   if (addedComplete) {
     const problem = signOffProblem({ kind, learner: input.learner, by: input.actor, checklist, roster: input.roster });

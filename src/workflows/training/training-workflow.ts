@@ -11,6 +11,7 @@ import type { ModuleTemplates } from './plan-create-module.js';
 import { planModuleEvent } from './plan-module-event.js';
 import type { ModuleContext, ModuleEventInput } from './plan-module-event.js';
 import { parseSignOff } from './module-status.js';
+import type { SignOff } from './module-status.js';
 import { identifyModule, stateLabel, statusMarker, summariseModules, TRAINING_LABEL } from './training-module.js';
 import type { ModuleIdentity, ModuleSummary } from './training-module.js';
 
@@ -121,6 +122,7 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
   const commands = trainingCommands(written, module !== null);
   if (commands.length === 0) return;
   const modules = commandsNeedModules(commands) ? await listModules(ctx, roster) : [];
+  const signOff = module && commands.some((c) => c.name === 'sign-off') ? await recordedSignOff(module.kind, event.issue.iid, ctx) : null;
   const plan = planCommands({
     commands,
     actor: event.actor.username,
@@ -131,6 +133,7 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
     modules,
     templates: templates(ctx),
     now: ctx.now().toISOString(),
+    signOff,
   });
   const result = await ctx.executor.apply(plan.actions, { known: [event.issue] });
   const text = plan.reply(result.refs);
@@ -149,9 +152,15 @@ async function moduleOf(id: ModuleIdentity, issue: Issue, roster: Roster, ctx: W
 
 /** What sign-offs and withdrawals need: the modules, the templates, and the sign-off the status note records. */
 async function moduleContext(id: ModuleIdentity, issue: Issue, roster: Roster, ctx: WorkflowContext): Promise<ModuleContext> {
-  const [modules, notes, bot] = await Promise.all([listModules(ctx, roster), ctx.gitlab.listNotes(issue.iid), ctx.bot()]);
-  const status = notes.find((n) => n.author === bot.username && hasMarker(n.body, statusMarker(id.kind)));
-  return { modules, templates: templates(ctx), signOff: status ? parseSignOff(status.body) : null };
+  const [modules, signOff] = await Promise.all([listModules(ctx, roster), recordedSignOff(id.kind, issue.iid, ctx)]);
+  return { modules, templates: templates(ctx), signOff };
+}
+
+/** The sign-off a module's status note records: the one record of who signed it off and when. */
+async function recordedSignOff(kind: ModuleIdentity['kind'], iid: number, ctx: WorkflowContext): Promise<SignOff | null> {
+  const [notes, bot] = await Promise.all([ctx.gitlab.listNotes(iid), ctx.bot()]);
+  const status = notes.find((n) => n.author === bot.username && hasMarker(n.body, statusMarker(kind)));
+  return status ? parseSignOff(status.body) : null;
 }
 
 /** Payloads may lack assignees (note hooks never carry them) and the author: read them. */
