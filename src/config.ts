@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from './core/errors.js';
 import { defaultRecordsGroup } from './core/records-layout.js';
+import { parseRedisUrl } from './redis/redis-url.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -23,12 +24,23 @@ const positiveInt = (fallback: number) =>
 
 const url = z.string().url({ message: 'must be an absolute URL such as https://gitlab.example.com' });
 
-/** One zod schema over the environment: the variables of DESIGN.md plus tuning knobs. */
+/** One zod schema over the environment: the variables of docs/architecture.md#contracts plus tuning knobs. */
 export const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: positiveInt(8080),
-  HOST: z.string().default('0.0.0.0'),
-  REDIS_URL: z.string().optional(),
+  // Unset: 127.0.0.1 in demo mode (no GitLab configured), 0.0.0.0 otherwise.
+  HOST: z.string().optional(),
+  // redis://host:port for one Redis; redis+cluster://host:port,host:port for a Redis Cluster (src/redis/redis-url.ts).
+  REDIS_URL: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        if (v) parseRedisUrl(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message.replace(/^REDIS_URL: /, '') : String(err) });
+      }
+    }),
   GITLAB_URL: url.optional(),
   GITLAB_TOKEN: z.string().optional(),
   GITLAB_PROJECT: z.string().optional(),
@@ -39,6 +51,7 @@ export const envSchema = z.object({
   DASHBOARD_TOKEN: z.string().optional(),
   TRELLIS_PUBLIC_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty', '']).optional(),
   TRELLIS_QUEUE_PREFIX: z.string().default('{trellis}'),
   TRELLIS_BODY_LIMIT_MB: positiveInt(26),
   TRELLIS_INFLIGHT_BODY_MB: positiveInt(32),
@@ -61,8 +74,9 @@ export const envSchema = z.object({
 export interface Config {
   readonly production: boolean;
   readonly port: number;
+  /** Where the HTTP server listens: HOST, else 127.0.0.1 in demo mode (this machine only) and 0.0.0.0 with GitLab configured. */
   readonly host: string;
-  /** Absent: use 127.0.0.1:6379, or start a private redis-server when nothing answers there. */
+  /** Absent: use 127.0.0.1:6379, or start a private redis-server when nothing answers there. `redis+cluster://` names a Redis Cluster. */
   readonly redisUrl: string | undefined;
   /** Absent GitLab settings mean demo mode (the built-in simulator), except in production. */
   readonly gitlab:
@@ -81,6 +95,8 @@ export interface Config {
   readonly dashboardToken: string | undefined;
   readonly publicUrl: string | undefined;
   readonly logLevel: string;
+  /** Unset: one readable line per event when stdout is a terminal, JSON lines otherwise (src/logger.ts). */
+  readonly logFormat: 'json' | 'pretty' | undefined;
   readonly queuePrefix: string;
   readonly bodyLimitBytes: number;
   /** Webhook bytes over 1 MB each handled at once; more wait their turn (src/http/body-gate.ts). */
@@ -119,6 +135,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (given === 3 && !recordsGroup) {
     throw new AppError('config_invalid', 'invalid configuration:\n  TRELLIS_RECORDS_GROUP: required when GITLAB_PROJECT is an id (the group that holds each person\'s private records project)');
   }
+  // BullMQ's scripts and Trellis's own touch several keys at once: on a cluster they must share one slot.
+  if (e.REDIS_URL && parseRedisUrl(e.REDIS_URL).cluster && !/\{[^}]+\}/.test(e.TRELLIS_QUEUE_PREFIX)) {
+    throw new AppError('config_invalid', `invalid configuration:\n  TRELLIS_QUEUE_PREFIX: must hold a Redis Cluster hash tag such as {trellis} when REDIS_URL names a cluster (got ${JSON.stringify(e.TRELLIS_QUEUE_PREFIX)})`);
+  }
   const production = e.NODE_ENV === 'production';
   const webhookSecrets = (e.WEBHOOK_SECRET ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (production && webhookSecrets.length === 0) {
@@ -127,7 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return Object.freeze({
     production,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST || (given === 0 && !production ? '127.0.0.1' : '0.0.0.0'),
     redisUrl: e.REDIS_URL || undefined,
     gitlab: given === 3 ? Object.freeze({ url: e.GITLAB_URL!.replace(/\/+$/, ''), token: e.GITLAB_TOKEN!, project: e.GITLAB_PROJECT!, recordsGroup: recordsGroup! }) : undefined,
     webhookSecrets: Object.freeze(webhookSecrets),
@@ -136,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dashboardToken: e.DASHBOARD_TOKEN || undefined,
     publicUrl: e.TRELLIS_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT || undefined,
     queuePrefix: e.TRELLIS_QUEUE_PREFIX,
     bodyLimitBytes: e.TRELLIS_BODY_LIMIT_MB * 1024 * 1024,
     inflightBodyBytes: e.TRELLIS_INFLIGHT_BODY_MB * 1024 * 1024,

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createExecutor } from './core/executor.js';
@@ -9,8 +8,8 @@ import { AppError } from './core/errors.js';
 import { createMemoryCache, createMemoryLocks } from './core/state-ports.js';
 import type { Log } from './core/log.js';
 import { createRenderer } from './core/render-template.js';
-import type { User } from './gitlab/port.js';
-import type { GitLabGateway } from './gitlab/port.js';
+import type { User } from './core/gitlab-port.js';
+import type { GitLabGateway } from './core/gitlab-port.js';
 import { createLocalBudget, createRedisBudget } from './gitlab/api-budget.js';
 import { createGitbeakerGateway } from './gitlab/gitbeaker-adapter.js';
 import { adminQueuesPlugin } from './http/admin-queues.js';
@@ -30,6 +29,8 @@ import { EVENTS_QUEUE, JOBS_QUEUE } from './queue/queue-names.js';
 import type { EventJobData } from './queue/queue-names.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { clearPrefix } from './redis/clear-prefix.js';
+import { connectRedis } from './redis/connect-redis.js';
+import type { RedisClient } from './redis/connect-redis.js';
 import { ensureRedis } from './redis/ensure-redis.js';
 import { createRedisCache, stateKey } from './redis/redis-cache.js';
 import { createRedisDashboardStore } from './redis/dashboard-store.js';
@@ -72,19 +73,19 @@ export interface StartOptions {
   readonly freshState?: boolean;
 }
 
-/** The composition root: the only place that wires clients together (STYLE.md). */
+/** The composition root: the only place that wires clients together (docs/style.md#in-trellis). */
 export async function startTrellis(config: Config, opts: StartOptions): Promise<Trellis> {
   const log = opts.log;
   const redis = await ensureRedis({ url: config.redisUrl, dataDir: config.dataDir, log, ...(opts.print ? { print: opts.print } : {}) });
   const closers: Array<() => Promise<unknown>> = [];
   if (opts.freshState) {
-    const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const admin = connectRedis(redis.url, { maxRetriesPerRequest: 1 });
     const deleted = await clearPrefix(admin, config.queuePrefix).finally(() => admin.quit());
     log.info({ prefix: config.queuePrefix, deleted }, 'cleared state left by an earlier run');
   }
   // The producer fails fast while Redis is down (503 to GitLab) instead of buffering acknowledged events in memory.
   // No auto-pipelining: the intake batches its own stores, and a pipeline around one call only costs CPU.
-  const producer = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  const producer = connectRedis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   producer.on('error', (err) => log.debug({ err: err.message }, 'redis producer connection error'));
   // Serve once it is connected (or has failed once: Trellis still starts, and answers 503 until Redis returns).
   await producer.connect().catch(() => log.warn({}, 'Redis unreachable at start; webhooks get 503 until it returns'));
@@ -94,7 +95,7 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
   closers.unshift(() => intake.close());
   // Operations' own connection: queue gauges, the dashboard, the admin. It fails a command after one
   // reconnect attempt, so a scrape during a Redis outage answers instead of hanging.
-  const ops = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const ops = connectRedis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
   ops.on('error', (err) => log.debug({ err: err.message }, 'redis ops connection error'));
   const queues = [new Queue(EVENTS_QUEUE, { connection: ops, prefix: config.queuePrefix }), new Queue(JOBS_QUEUE, { connection: ops, prefix: config.queuePrefix })];
   for (const q of queues) q.on('error', () => undefined);
@@ -144,9 +145,9 @@ export async function startTrellis(config: Config, opts: StartOptions): Promise<
 
 async function startWorkers(config: Config, log: Logger, redisUrl: string, closers: Array<() => Promise<unknown>>, opts: StartOptions, metrics: TrellisMetrics) {
   if (!config.gitlab) throw new Error('the worker role needs GitLab: set GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT');
-  const state = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const state = connectRedis(redisUrl, { maxRetriesPerRequest: 3 });
   state.on('error', (err) => log.debug({ err: err.message }, 'redis state connection error'));
-  const workerConn = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const workerConn = connectRedis(redisUrl, { maxRetriesPerRequest: null });
   workerConn.on('error', (err) => log.debug({ err: err.message }, 'redis worker connection error'));
   closers.push(() => state.quit().catch(() => state.disconnect()), () => workerConn.quit().catch(() => workerConn.disconnect()));
 
@@ -155,7 +156,7 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
   await bot().catch((err: unknown) => log.warn({ err }, 'GitLab unreachable at start; workers retry until it answers'));
   const jobs = createJobQueue(workerConn, prefix);
   // Every worker process also moves accepted events from the api's inbox into the events queue.
-  const relayRead = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const relayRead = connectRedis(redisUrl, { maxRetriesPerRequest: null });
   relayRead.on('error', (err) => log.debug({ err: err.message }, 'redis relay connection error'));
   const eventsQueue = new Queue<EventJobData>(EVENTS_QUEUE, { connection: workerConn, prefix });
   eventsQueue.on('error', () => undefined);
@@ -203,6 +204,10 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
     await relay.close();
     await eventsQueue.close();
     const timeout = new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref());
+    // A worker closed while its blocking connection still starts up leaves BullMQ's start-up commands
+    // rejected with nobody awaiting them (bullmq redis-connection.ts close(): disconnect while
+    // initializing): let the start-up finish first, within the same bound.
+    await Promise.race([Promise.all(workers.map((w) => w.waitUntilReady().catch(() => undefined))), timeout]);
     await Promise.race([Promise.all(workers.map((w) => w.close())), timeout]);
     await Promise.all(workers.map((w) => w.close(true)));
     await jobs.close();
@@ -211,7 +216,7 @@ async function startWorkers(config: Config, log: Logger, redisUrl: string, close
 }
 
 /** What every GitLab-facing role is built from; `state` null keeps locks, caches and the budget in this process. */
-async function buildServices(config: Config, gl: NonNullable<Config['gitlab']>, log: Logger, state: Redis | null, dryRun: boolean, metrics?: TrellisMetrics) {
+async function buildServices(config: Config, gl: NonNullable<Config['gitlab']>, log: Logger, state: RedisClient | null, dryRun: boolean, metrics?: TrellisMetrics) {
   const prefix = config.queuePrefix;
   const budget = state ? createRedisBudget(state, { prefix: `${prefix}:budget`, limits: config.limits, log }) : createLocalBudget(config.limits);
   metrics?.trackBudget(budget);
@@ -252,11 +257,13 @@ export interface GitlabContext {
 export async function createGitlabContext(config: Config, log: Logger, opts: { redis: boolean; dryRun?: boolean; jobs: JobSink; now?: () => Date }): Promise<GitlabContext> {
   if (!config.gitlab) throw new AppError('config_invalid', 'this command needs GitLab: set GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT');
   const redis = opts.redis ? await ensureRedis({ url: config.redisUrl, dataDir: config.dataDir, log }) : null;
-  const state = redis ? new Redis(redis.url, { maxRetriesPerRequest: 3 }) : null;
+  const state = redis ? connectRedis(redis.url, { maxRetriesPerRequest: 3 }) : null;
   state?.on('error', (err) => log.debug({ err: err.message }, 'redis state connection error'));
-  const s = await buildServices(config, config.gitlab, log, state, opts.dryRun ?? config.dryRun);
+  const dryRun = opts.dryRun ?? config.dryRun;
+  const s = await buildServices(config, config.gitlab, log, state, dryRun);
   const ctx: WorkflowContext = {
-    config,
+    // Workflows read the dry-run switch from their config: a command's --dry-run reaches them too.
+    config: dryRun === config.dryRun ? config : { ...config, dryRun },
     gitlab: s.gitlab,
     executor: s.executor,
     cache: s.cache,
@@ -292,7 +299,7 @@ function opsPlugins(
   log: Logger,
   trellis: Trellis,
   deps: {
-    ops: Redis;
+    ops: RedisClient;
     queues: readonly Queue[];
     inbox: () => Promise<number>;
     lastReconcile: () => Promise<ReturnType<typeof parseReconcileStatus>>;

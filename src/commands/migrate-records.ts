@@ -1,3 +1,4 @@
+import { textTable } from '../core/text-table.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createGitlabContext } from '../main.js';
@@ -29,7 +30,5 @@ function formatRows(rows: readonly MigrationRow[]): string {
   if (rows.length === 0) return 'no checkpoints or conversations in the department project: nothing to move';
   const header = ['RECORD', 'PERSON', 'TO', 'NOTES', 'RESULT', 'DETAIL'];
   const cells = rows.map((r) => [r.from, r.person, r.to, String(r.notes), r.outcome, r.detail]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((v, i) => (i < c.length - 1 ? v.padEnd(widths[i]!) : v)).join('  ').trimEnd();
-  return [line(header), ...cells.map(line)].join('\n');
+  return textTable(header, cells).join('\n');
 }

@@ -21,7 +21,9 @@ export async function reconcileCommand(config: Config, log: Logger, opts: { dryR
       fanned.push(...jobs);
     },
   };
-  const gc = await createGitlabContext(config, log, { redis: !opts.dryRun, dryRun: opts.dryRun, jobs: sink });
+  // A dry run reads the same Redis as a real run (what Trellis last wrote, notes it has not written
+  // yet), so it predicts exactly what the run would change; it writes neither GitLab nor a run record.
+  const gc = await createGitlabContext(config, log, { redis: true, dryRun: opts.dryRun, jobs: sink });
   try {
     const summary = await runReconcile(gc.ctx, { workflows: () => gc.workflows, ...(gc.saveStatus ? { saveStatus: gc.saveStatus } : {}) }, {
       dryRun: opts.dryRun,
@@ -35,6 +37,8 @@ export async function reconcileCommand(config: Config, log: Logger, opts: { dryR
     const verb = opts.dryRun ? 'would change' : 'changed';
     opts.print(`reconcile ${opts.dryRun ? '(dry run) ' : ''}at ${summary.at}: ${summary.drift} ${verb}`);
     for (const [name, n] of Object.entries(summary.byWorkflow)) opts.print(`  ${name.padEnd(14)} ${n} ${verb}`);
+    // Each change: the record, the field, from and to; a dry run prints exactly what the run would write.
+    for (const c of summary.changes) opts.print(`  ${c.workflow.padEnd(14)} ${c.record}  ${c.field}: ${c.from} -> ${c.to}`);
     if (fanned.length > 0) opts.print(`  ${'fan-out'.padEnd(14)} ${jobsRun} job${jobsRun === 1 ? '' : 's'} run (missing records created)`);
     if (summary.deliveries.length === 0) opts.print(`  ${'webhook'.padEnd(14)} no Trellis hook found (run trellis setup)`);
     for (const d of summary.deliveries) {

@@ -1,16 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis/connect-redis.js';
 import type { Config } from '../config.js';
+import { textTable } from '../core/text-table.js';
 import { createExecutor } from '../core/executor.js';
 import type { Log } from '../core/log.js';
-import { formatRosterErrors, parseRoster } from '../core/parse-roster.js';
+import { formatRosterErrors } from '../core/parse-roster.js';
 import { createMemoryCache, createMemoryLocks } from '../core/state-ports.js';
 import type { Locks, RecordCache } from '../core/state-ports.js';
 import { createLocalGateway } from '../main.js';
-import type { GitLabGateway } from '../gitlab/port.js';
+import type { GitLabGateway } from '../core/gitlab-port.js';
 import { createRedisCache } from '../redis/redis-cache.js';
 import { createRedisLocks } from '../redis/redis-lock.js';
-import { ROSTER_PATH } from '../roster/roster-store.js';
+import { parseConfig, readLocalConfig, ROLES_PATH, ROSTER_PATH } from '../roster/roster-store.js';
 import { gearingTable, ratioText } from '../workflows/reports/gearing.js';
 import { runGearingReport } from '../workflows/reports/reports-workflow.js';
 
@@ -39,7 +40,8 @@ export async function reportGearingCommand(config: Config, opts: ReportGearingOp
     opts.print(`no roster: ${ROSTER_PATH} is not on the records project's default branch`);
     return 1;
   }
-  const parsed = parseRoster(rosterText.text, rosterText.source);
+  const roles = config.rosterFile ? (await readLocalConfig(config.rosterFile)).roles : await gitlab.getFile(ROLES_PATH).then((f) => (f ? { text: f.content, source: ROLES_PATH } : null));
+  const parsed = parseConfig({ roster: rosterText, roles });
   if (!parsed.ok) {
     opts.print(formatRosterErrors(parsed.errors));
     return 1;
@@ -49,9 +51,8 @@ export async function reportGearingCommand(config: Config, opts: ReportGearingOp
     const bot = await gitlab.currentUser();
     const executor = createExecutor({ gitlab, locks: state.locks, cache: state.cache, log: opts.log, botUsername: async () => bot.username, recordsProject: gl.project, dryRun: opts.dryRun });
     const result = await runGearingReport({ gitlab, executor, roster: parsed.roster, now: opts.now ?? new Date(), log: opts.log, bot: bot.username });
-    for (const t of gearingTable(parsed.roster).teams) {
-      opts.print(`${t.name.padEnd(32)} ${t.kind.padEnd(12)} Staff+ ${String(t.staff.length).padStart(2)}  policy ${ratioText(t.ratio).padEnd(6)} ${t.status}${t.staff.length > 0 ? `  (${t.staff.join(', ')})` : ''}`);
-    }
+    const rows = gearingTable(parsed.roster).teams.map((t) => [t.name, t.kind, String(t.staff.length), String(t.engineers), ratioText(t.ratio), t.status, t.staff.join(', ')]);
+    for (const line of textTable(['TEAM', 'KIND', 'STAFF+', 'ICS', 'POLICY', 'STATUS', 'STAFF+ ENGINEERS'], rows)) opts.print(line);
     for (const c of result.changes) opts.print(`changed: ${c}`);
     const where = result.issue ? result.issue.webUrl : 'the report issue (not created: dry run)';
     opts.print(opts.dryRun ? `dry run: nothing written; ${where}` : `${result.writes} write${result.writes === 1 ? '' : 's'}: ${where}`);
@@ -62,7 +63,7 @@ export async function reportGearingCommand(config: Config, opts: ReportGearingOp
 }
 
 async function stateStores(config: Config, opts: ReportGearingOptions): Promise<{ locks: Locks; cache: RecordCache; close(): Promise<void> }> {
-  const redis = new Redis(config.redisUrl ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = connectRedis(config.redisUrl ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -1,9 +1,9 @@
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { startDemo } from '../demo/start-demo.js';
+import { readyDemo } from '../demo/ready-demo.js';
+import { refuseSecondDemo, startDemo } from '../demo/start-demo.js';
 import { startTrellis } from '../main.js';
-import { setupCommand } from './setup.js';
 import type { Role } from '../main.js';
 
 /**
@@ -16,24 +16,20 @@ export async function serveCommand(config: Config, role: Role, log: Logger): Pro
   let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
   if (!config.gitlab) {
     if (config.production) throw new Error('GITLAB_URL, GITLAB_TOKEN and GITLAB_PROJECT are required in production');
+    refuseSecondDemo(config);
     demo = await startDemo(config, config.port === 0 ? 0 : config.port + 1);
     cfg = demo.config;
   }
   const trellis = await startTrellis(cfg, { role, log, print: (line) => console.log(line), freshState: demo !== undefined });
-  if (demo && trellis.url) {
-    await demo.register(trellis.url);
-    // Demo mode is set up as `trellis setup` would set up a real department: labels, templates and
-    // the private records projects with their members and webhook.
-    const code = await setupCommand({ ...cfg, publicUrl: trellis.url }, { dryRun: false, resetToken: false, log, print: (line) => log.debug({ line }, 'demo setup') });
-    if (code !== 0) log.warn({}, 'demo setup reported problems; run `trellis setup --dry-run` against the simulator to see them');
-    for (const line of demo.instructions(trellis.url)) console.log(line);
-  }
+  // Demo mode is set up as `trellis setup` sets up a real department, then put in motion (src/demo).
+  const ready = demo && trellis.url ? await readyDemo(demo, { trellisUrl: trellis.url, redisUrl: trellis.redisUrl, log, print: (line) => console.log(line) }) : undefined;
   log.info({ role, url: trellis.url, redis: trellis.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'trellis started');
   if (role !== 'worker' && cfg.webhookSecrets.length === 0) log.warn({}, 'WEBHOOK_SECRET is not set: every webhook is refused with 401 until it is');
   closeWithGrace({ delay: cfg.shutdownTimeoutMs + 5000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'stopping after an error');
     else log.info({ signal }, 'stopping');
     await trellis.close();
-    await demo?.sim.close();
+    if (ready) await ready.close();
+    else await demo?.sim.close();
   });
 }

@@ -1,5 +1,5 @@
 import type { Marker } from './markers.js';
-import type { IssueDraft } from '../gitlab/port.js';
+import type { IssueDraft } from './gitlab-port.js';
 
 /**
  * What a plan asks for. Plans are pure functions that return these; core/executor.ts applies them
@@ -40,6 +40,12 @@ export type Action =
       readonly dueDate?: string | null;
       readonly confidential?: boolean;
       readonly title?: string;
+      /**
+       * Exact texts of the description to replace, applied to the description as the executor reads
+       * it just before writing (so a person's edits since the plan are kept); written only when the
+       * result differs.
+       */
+      readonly replaceText?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
     };
 
 export type ActionKind = Action['kind'];

@@ -1,13 +1,18 @@
-import type { Role } from './roster.js';
+import type { Role, RoleLevel } from './roster.js';
 
 /**
- * The roles Trellis knows without configuration, with the responsibility areas a quarterly
- * checkpoint picks two or three from. A roster's `roles` section replaces or adds to these by key.
- * The areas are what an Infrastructure (SRE) department expects at each level; managers and
- * directors tune them in the roster.
+ * The roles Trellis knows without configuration: for each, its ladder (the levels in order, each with
+ * the responsibility areas a quarterly checkpoint picks two or three from, its requirements and its
+ * nice-to-haves) and a flat list of areas for people whose level is not on the ladder. A department's
+ * `.trellis/roles.yml` and the roster's `roles` replace or add to these by key.
+ *
+ * The per-level roles of earlier Trellis versions (`senior-site-reliability-engineer`, ...) stay as
+ * keys of their own, sharing their family's ladder, so rosters written for them keep working.
  */
-export const DEFAULT_ROLES = deepFreeze({
-  'associate-site-reliability-engineer': {
+
+const SRE_LADDER: readonly RoleLevel[] = [
+  {
+    level: 'junior',
     title: 'Associate Site Reliability Engineer',
     responsibilities: [
       'Incident management and on-call shadowing',
@@ -17,8 +22,16 @@ export const DEFAULT_ROLES = deepFreeze({
       'Learning the production platform (SRE I and SRE II training)',
       'Collaboration and communication across teams',
     ],
+    requirements: [
+      'Completes SRE I training and shadows on-call shifts',
+      'Works on well-defined issues with guidance, asking for help early',
+      'Keeps runbooks and documentation accurate as they learn',
+      'Knows the basics of Linux, networking and one configuration management tool',
+    ],
+    niceToHave: ['Contributions to a GitLab project', 'Experience with Kubernetes or Terraform'],
   },
-  'site-reliability-engineer': {
+  {
+    level: 'intermediate',
     title: 'Site Reliability Engineer',
     responsibilities: [
       'Incident management and on-call',
@@ -29,8 +42,17 @@ export const DEFAULT_ROLES = deepFreeze({
       'Infrastructure as code and configuration management',
       'Collaboration and communication across teams',
     ],
+    requirements: [
+      'Takes part in the on-call rotation and resolves incidents independently',
+      'Delivers reliability issues end to end with little guidance',
+      'Builds monitoring that alerts on symptoms, not on outages',
+      'Automates recurring operational work and documents the why, not only the what',
+      'Completes SRE I and SRE II training',
+    ],
+    niceToHave: ['Contributions to the GitLab codebase', 'A working knowledge of one of the platform databases'],
   },
-  'senior-site-reliability-engineer': {
+  {
+    level: 'senior',
     title: 'Senior Site Reliability Engineer',
     responsibilities: [
       'Incident leadership, on-call and incident reviews',
@@ -41,8 +63,17 @@ export const DEFAULT_ROLES = deepFreeze({
       'Mentoring and onboarding engineers',
       'Collaboration with Development and Product teams',
     ],
+    requirements: [
+      'Leads incidents as incident manager and runs the incident reviews that follow',
+      'Leads reliability projects across several services from design to rollout',
+      'Defines service level objectives and uses error budgets to steer work',
+      'Mentors engineers and onboards new team members',
+      'Solves problems that span several parts of the stack without guidance',
+    ],
+    niceToHave: ['Talks or blog posts about running GitLab.com', 'Expertise in one area others come to them for'],
   },
-  'staff-site-reliability-engineer': {
+  {
+    level: 'staff',
     title: 'Staff Site Reliability Engineer',
     responsibilities: [
       'Technical leadership across teams',
@@ -53,8 +84,17 @@ export const DEFAULT_ROLES = deepFreeze({
       'Mentoring, sponsorship and growing senior engineers',
       'Cross-functional influence and OKRs',
     ],
+    requirements: [
+      'Sets the technical direction of a team or an area across teams',
+      'Reviews architecture and designs for reliability before they ship',
+      'Finds incident trends and turns them into quarter-long risk reduction',
+      'Grows senior engineers through mentoring and sponsorship',
+      'Shapes OKRs with Development and Product',
+    ],
+    niceToHave: ['Recognised externally for an area of expertise', 'Contributions that changed how other teams work'],
   },
-  'principal-site-reliability-engineer': {
+  {
+    level: 'principal',
     title: 'Principal Site Reliability Engineer',
     responsibilities: [
       'Department-wide technical direction',
@@ -64,8 +104,20 @@ export const DEFAULT_ROLES = deepFreeze({
       'Sponsoring Staff engineers and technical leaders',
       'External influence: community, conferences and hiring',
     ],
+    requirements: [
+      'Sets the technical direction of the department for the coming years',
+      'Owns the reliability and scalability strategy of the platform',
+      'Leads architecture decisions across Infrastructure and Development',
+      'Sponsors Staff engineers and technical leaders',
+      'Represents the department externally',
+    ],
+    niceToHave: ['Industry recognition in reliability engineering'],
   },
-  'backend-engineer': {
+];
+
+const BACKEND_LADDER: readonly RoleLevel[] = [
+  {
+    level: 'intermediate',
     title: 'Backend Engineer',
     responsibilities: [
       'Delivering features and fixes for Infrastructure tooling',
@@ -76,8 +128,16 @@ export const DEFAULT_ROLES = deepFreeze({
       'Incident support and on-call for owned services',
       'Collaboration and communication across teams',
     ],
+    requirements: [
+      'Delivers well-scoped features and fixes with tests and documentation',
+      'Reviews code thoughtfully and takes review well',
+      'Instruments the code they ship with metrics and logs',
+      'Supports incidents in the services they own',
+    ],
+    niceToHave: ['Contributions to the GitLab codebase outside the team', 'Familiarity with Go or Ruby on Rails'],
   },
-  'senior-backend-engineer': {
+  {
+    level: 'senior',
     title: 'Senior Backend Engineer',
     responsibilities: [
       'Designing and leading larger changes end to end',
@@ -88,8 +148,17 @@ export const DEFAULT_ROLES = deepFreeze({
       'Mentoring and onboarding engineers',
       'Collaboration with SRE, Product and Development teams',
     ],
+    requirements: [
+      'Designs and leads changes that span several services',
+      'Sets code review and testing standards for the team',
+      'Finds and fixes performance and database problems before users do',
+      'Drives corrective actions after incidents to completion',
+      'Mentors and onboards engineers',
+    ],
+    niceToHave: ['Maintainer of a GitLab project', 'Talks or blog posts about the work'],
   },
-  'staff-backend-engineer': {
+  {
+    level: 'staff',
     title: 'Staff Backend Engineer',
     responsibilities: [
       'Technical leadership across teams',
@@ -99,8 +168,19 @@ export const DEFAULT_ROLES = deepFreeze({
       'Mentoring, sponsorship and growing senior engineers',
       'Cross-functional influence and OKRs',
     ],
+    requirements: [
+      'Sets the technical direction of a team or an area across teams',
+      'Leads architecture reviews and the decisions that follow',
+      'Plans the scalability of the application and its data stores',
+      'Grows senior engineers through mentoring and sponsorship',
+    ],
+    niceToHave: ['Recognised externally for an area of expertise'],
   },
-  'engineering-manager': {
+];
+
+const MANAGER_LADDER: readonly RoleLevel[] = [
+  {
+    level: 'manager',
     title: 'Engineering Manager, Infrastructure',
     responsibilities: [
       'Team health, hiring and onboarding',
@@ -111,8 +191,16 @@ export const DEFAULT_ROLES = deepFreeze({
       'Cross-team collaboration and stakeholder communication',
       'Building an inclusive and diverse team',
     ],
+    requirements: [
+      'Holds weekly 1:1s and quarterly checkpoints with every report',
+      'Hires and onboards engineers for the team',
+      'Delivers the team OKRs and keeps stakeholders informed',
+      'Keeps on-call healthy and incident follow-up moving',
+    ],
+    niceToHave: ['Experience as an engineer in the team they manage'],
   },
-  'senior-engineering-manager': {
+  {
+    level: 'senior manager',
     title: 'Senior Engineering Manager, Infrastructure',
     responsibilities: [
       'Managing managers and growing leaders',
@@ -122,13 +210,65 @@ export const DEFAULT_ROLES = deepFreeze({
       'Career development and talent assessment',
       'Staff+ gearing and succession planning',
     ],
+    requirements: [
+      'Manages managers and grows them into leaders',
+      'Designs the organisation and its hiring plan within budget',
+      'Aligns several teams on department OKRs',
+      'Runs talent assessment and succession planning for their teams',
+    ],
+    niceToHave: ['Led an organisation through a significant change'],
   },
+  {
+    level: 'director',
+    title: 'Director of Engineering, Infrastructure',
+    responsibilities: [
+      'Infrastructure strategy and multi-year roadmap',
+      'Organisation design and leadership hiring',
+      'Budgets, vendors and cost efficiency',
+      'Reliability and availability of the platform as a business commitment',
+      'Cross-department alignment with Development, Product and Security',
+      'Growing senior managers and Staff+ engineers',
+    ],
+    requirements: [
+      'Owns the strategy and roadmap of Infrastructure',
+      'Hires and grows senior managers',
+      'Owns the budget and the cost of running the platform',
+      'Represents Infrastructure to the rest of the company',
+    ],
+    niceToHave: ['External visibility for the department'],
+  },
+];
+
+/** The built-in roles by key; see the module comment. */
+export const DEFAULT_ROLES = deepFreeze({
+  'associate-site-reliability-engineer': role(SRE_LADDER, 'junior'),
+  'site-reliability-engineer': role(SRE_LADDER, 'intermediate'),
+  'senior-site-reliability-engineer': role(SRE_LADDER, 'senior'),
+  'staff-site-reliability-engineer': role(SRE_LADDER, 'staff'),
+  'principal-site-reliability-engineer': role(SRE_LADDER, 'principal'),
+  'backend-engineer': role(BACKEND_LADDER, 'intermediate'),
+  'senior-backend-engineer': role(BACKEND_LADDER, 'senior'),
+  'staff-backend-engineer': role(BACKEND_LADDER, 'staff'),
+  'engineering-manager': role(MANAGER_LADDER, 'manager'),
+  'senior-engineering-manager': role(MANAGER_LADDER, 'senior manager'),
 }) satisfies Readonly<Record<string, Role>>;
 
+/** A role named after one rung of `ladder`: its title and areas, and the whole ladder. */
+function role(ladder: readonly RoleLevel[], level: string): Role {
+  const rung = ladder.find((l) => l.level === level);
+  if (!rung) throw new Error(`no level ${level} on the ladder`);
+  return { title: rung.title, responsibilities: rung.responsibilities, levels: ladder };
+}
+
 function deepFreeze<T extends Record<string, Role>>(roles: T): Readonly<T> {
-  for (const role of Object.values(roles)) {
-    Object.freeze(role.responsibilities);
-    Object.freeze(role);
+  for (const r of Object.values(roles)) {
+    for (const l of r.levels ?? []) {
+      for (const list of [l.responsibilities, l.requirements, l.niceToHave]) Object.freeze(list);
+      Object.freeze(l);
+    }
+    Object.freeze(r.levels);
+    Object.freeze(r.responsibilities);
+    Object.freeze(r);
   }
   return Object.freeze(roles);
 }

@@ -1,6 +1,6 @@
 import { labelScope } from './labels.js';
 import { parseCommands } from './parse-command.js';
-import type { LabelEvent, Note } from '../gitlab/port.js';
+import type { LabelEvent, Note } from './gitlab-port.js';
 
 /**
  * Design principle 8: authority comes from GitLab, never from a payload. A webhook only says that

@@ -6,7 +6,7 @@ import type { Log } from './log.js';
 import { hasMarker, markerId, renderMarker } from './markers.js';
 import type { Marker } from './markers.js';
 import type { Locks, RecordCache } from './state-ports.js';
-import type { GitLabGateway, Issue, IssueChange } from '../gitlab/port.js';
+import type { GitLabGateway, Issue, IssueChange } from './gitlab-port.js';
 import { labelsAfter } from './labels.js';
 import { issueFingerprint } from './issue-fingerprint.js';
 import { sameAssignees } from './assignees.js';
@@ -43,9 +43,19 @@ export interface ApplyOptions {
 
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'would-change' | 'skipped';
 
+/** What a write changes (or, in a dry run, would change): the record, the field, from and to. */
+export interface Change {
+  /** `project#iid`, or the project and the new issue's title for a creation. */
+  readonly record: string;
+  readonly field: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface ApplyResult {
   readonly writes: number;
-  readonly steps: ReadonlyArray<{ readonly action: string; readonly outcome: Outcome }>;
+  /** Each action with its outcome, and for a write (or a dry run's would-be write) what it changes. */
+  readonly steps: ReadonlyArray<{ readonly action: string; readonly outcome: Outcome; readonly changes?: readonly Change[] }>;
   /** Issues by `ref` of the plan's ensure-issue actions. */
   readonly refs: ReadonlyMap<string, Issue>;
 }
@@ -82,7 +92,7 @@ export function bodyHash(body: string): string {
   return createHash('sha1').update(body).digest('base64url').slice(0, 22);
 }
 
-/** The executor of DESIGN.md's "plan, then apply". */
+/** The executor of "plan, then apply" (docs/architecture.md#principles, principle 3). */
 export function createExecutor(deps: ExecutorDeps): Executor {
   return {
     async apply(actions, opts = {}) {
@@ -96,7 +106,9 @@ export function createExecutor(deps: ExecutorDeps): Executor {
 
 class Run {
   writes = 0;
-  readonly steps: Array<{ action: string; outcome: Outcome }> = [];
+  readonly steps: Array<{ action: string; outcome: Outcome; changes?: readonly Change[] }> = [];
+  /** What the action being performed writes, filled in by the branch that writes. */
+  private changes: Change[] = [];
   readonly refs = new Map<string, Issue>();
   private readonly known = new Map<string, Issue>();
   /** Project of each ref's issue (undefined: the records project). */
@@ -119,8 +131,10 @@ class Run {
   }
 
   async step(action: Action): Promise<void> {
+    this.changes = [];
     const outcome = await this.perform(action);
-    this.steps.push({ action: describeAction(action), outcome });
+    const writes = outcome === 'created' || outcome === 'updated' || outcome === 'would-change';
+    this.steps.push({ action: describeAction(action), outcome, ...(writes && this.changes.length > 0 ? { changes: this.changes } : {}) });
     if (outcome === 'created' || outcome === 'updated') this.writes += 1;
     this.deps.log.debug({ action: action.kind, outcome }, 'action applied');
   }
@@ -164,6 +178,7 @@ class Run {
           if (!target) return 'skipped';
           const links = await gw.listLinks(issue.iid);
           if (links.some((l) => l.projectId === target.issue.projectId && l.iid === target.issue.iid)) return 'unchanged';
+          this.changes.push({ record: this.record(undefined, issue.iid), field: 'link', from: '(none)', to: `${target.project}#${target.issue.iid}` });
           if (this.deps.dryRun) return 'would-change';
           await gw.linkIssues(issue.iid, { projectId: target.issue.projectId, iid: target.issue.iid });
           return 'created';
@@ -197,6 +212,7 @@ class Run {
           }
         }
       }
+      this.changes.push({ record: projectKey, field: 'issue', from: '(none)', to: draft.title });
       if (deps.dryRun) return 'would-change';
       const created = await gw.createIssue({ ...draft, description: `${draft.description.trimEnd()}\n\n${renderMarker(marker)}\n` });
       await deps.cache.rememberIssue(projectKey, id, created.iid);
@@ -236,6 +252,7 @@ class Run {
         await deps.cache.rememberNote(project, iid, id, existing);
         return 'unchanged';
       }
+      this.changes.push({ record: `${project}#${iid}`, field: `${editable ? 'note' : 'reply'} ${marker.kind}`, from: existing ? '(an older text)' : '(none)', to: firstLine(text) });
       if (deps.dryRun) return 'would-change';
       if (existing) {
         try {
@@ -254,12 +271,17 @@ class Run {
   }
 
   private async write(project: string | undefined, issue: Issue, gw: GitLabGateway, change: IssueChange): Promise<Outcome> {
+    this.changes.push(...describeChange(this.record(project, issue.iid), issue, change));
     if (this.deps.dryRun) return 'would-change';
     const updated = await gw.updateIssue(issue.iid, change);
     this.known.set(this.key(project, issue.iid), updated);
     // Trellis's own events are skipped, so record this version here: an older payload arriving later is then read fresh.
     await this.deps.cache.observeIssue(String(updated.projectId), updated.iid, updated.updatedAt, issueFingerprint(updated));
     return 'updated';
+  }
+
+  private record(project: string | undefined, iid: number): string {
+    return `${project ?? this.home}#${iid}`;
   }
 
   private async withIssue(ref: IssueRef, fn: (issue: Issue, gw: GitLabGateway, project: string) => Promise<Outcome>): Promise<Outcome> {
@@ -298,12 +320,39 @@ class Run {
   }
 }
 
+/** Each field an issue write changes, from what the issue has to what it will have. */
+function describeChange(record: string, issue: Issue, change: IssueChange): Change[] {
+  const out: Change[] = [];
+  const list = (xs: readonly string[]) => (xs.length === 0 ? '(none)' : [...xs].sort().join(', '));
+  if (change.addLabels || change.removeLabels) {
+    const after = labelsAfter(issue.labels, change.addLabels ?? [], change.removeLabels ?? []).labels;
+    out.push({ record, field: 'labels', from: list(issue.labels), to: list(after) });
+  }
+  if (change.stateEvent) out.push({ record, field: 'state', from: issue.state, to: change.stateEvent === 'close' ? 'closed' : 'opened' });
+  if (change.assignees) out.push({ record, field: 'assignees', from: list(issue.assignees), to: list(change.assignees) });
+  if (change.dueDate !== undefined) out.push({ record, field: 'due date', from: issue.dueDate ?? '(none)', to: change.dueDate ?? '(none)' });
+  if (change.confidential !== undefined) out.push({ record, field: 'confidential', from: String(issue.confidential), to: String(change.confidential) });
+  if (change.title !== undefined) out.push({ record, field: 'title', from: issue.title, to: change.title });
+  if (change.description !== undefined) out.push({ record, field: 'description', from: `${issue.description.length} characters`, to: `${change.description.length} characters` });
+  return out;
+}
+
+/** The first line of a note, shortened, to say what it will say. */
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
 function issueFieldChanges(issue: Issue, a: Extract<Action, { kind: 'update-issue' }>): IssueChange {
   const change: { -readonly [K in keyof IssueChange]: IssueChange[K] } = {};
   if (a.title !== undefined && a.title !== issue.title) change.title = a.title;
   if (a.confidential !== undefined && a.confidential !== issue.confidential) change.confidential = a.confidential;
   if (a.dueDate !== undefined && a.dueDate !== issue.dueDate) change.dueDate = a.dueDate;
   if (a.assignees !== undefined && !sameAssignees(issue.assignees, a.assignees)) change.assignees = a.assignees;
+  if (a.replaceText && a.replaceText.length > 0) {
+    const description = a.replaceText.reduce((text, r) => text.split(r.from).join(r.to), issue.description);
+    if (description !== issue.description) change.description = description;
+  }
   return change;
 }
 

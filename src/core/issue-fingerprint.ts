@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Issue } from '../gitlab/port.js';
+import type { Issue } from './gitlab-port.js';
 
 /**
  * A short hash of what workflows read from an issue, to tell two versions with the same timestamp

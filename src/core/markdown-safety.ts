@@ -1,9 +1,9 @@
 import { quickActionOffsets } from './quick-action-scan.js';
 
 /**
- * Making text people wrote safe to copy into what Trellis writes on GitLab (DESIGN.md principle 8):
+ * Making text people wrote safe to copy into what Trellis writes on GitLab (docs/architecture.md#principles, principle 9):
  * whatever it contains, it must never run a quick action, mention anyone, inject HTML or break out of
- * Trellis's own Markdown. See shared/gitlab/FACTS.md, "Quick actions and mentions".
+ * Trellis's own Markdown. See docs/gitlab/facts.md#quick-actions-and-mentions.
  */
 
 /** Placed after `@`: GitLab's user reference pattern needs a username character right after `@`. */
@@ -11,11 +11,28 @@ const ZWJ = '\u200D';
 /** Placed before a quick action's `/`, so the line no longer starts with `/`; invisible when rendered. */
 const ZWSP = '\u200B';
 
-// `&`, `<`, `>` become entities so no HTML tag, comment (a forged Trellis marker) or blockquote can
-// start. The rest are Markdown or GitLab reference characters, shown literally after a backslash;
-// GitLab's parser also keeps `\#`, `\~`, `\%`, `\!`, `\$`, `\^` from becoming references.
-const REPLACEMENTS: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '@': `@${ZWJ}` };
-const ACTIVE = /[\\`*_[\]|~#%!$^{}&<>@]/g;
+// Only what GitLab's Markdown would act on is escaped, so the text reads the same in the source as
+// rendered (docs/gitlab/markdown.md): a `#` is a reference only before a digit, `_` emphasises only at
+// a word's edge, `<` opens HTML only before a letter, `/`, `!` or `?`, and so on. Each entry is a
+// pattern and what replaces the character it finds; backslash escapes render as the bare character
+// (CommonMark 0.31, "Backslash escapes"), entities as the character they name.
+const INLINE_RULES: ReadonlyArray<readonly [RegExp, (ch: string) => string]> = [
+  // A backslash before punctuation or at the end would escape or break; elsewhere it is literal.
+  [/\\(?=[!-/:-@[-`{-~]|$)/g, () => '\\\\'],
+  // HTML, comments (a forged Trellis marker), autolinks; entities (`&#64;` would become a mention).
+  [/&(?=#?[A-Za-z0-9]+;)/g, () => '&amp;'],
+  [/<(?=[A-Za-z/!?])/g, () => '&lt;'],
+  // A mention is `@` after no word character and before a username character (GitLab's
+  // User.reference_pattern, `(?<!\w)@`): a zero-width joiner after it breaks one; `bob@example.com` is none.
+  [/(?<![A-Za-z0-9_])@(?=[A-Za-z0-9_])/g, () => `@${ZWJ}`],
+  // Code spans, emphasis (`*` anywhere it touches a word, `_` at a word's edge), links, table cells.
+  [/[`[\]|]/g, (ch) => `\\${ch}`],
+  [/\*(?!\s)|(?<!\s)\*/g, (ch) => `\\${ch}`],
+  [/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (ch) => `\\${ch}`],
+  // GitLab references (issue #1, MR !1, snippet $1, epic &1, label ~x, milestone %x), strikethrough
+  // `~~`, inline diffs `{+ +}` / `{- -}`, math `$...$`.
+  [/[#!&](?=\d)|~(?=[\w"'~])|%(?=[\w"'])|\$(?=\S)|!(?=\[)|\{(?=[+-])|(?<=[+-])\}/g, (ch) => `\\${ch}`],
+];
 // C0/C1 controls (tab and newlines are handled before this) and bidi overrides ("Trojan Source").
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
@@ -128,9 +145,13 @@ export function inertMarkdown(text: string): string {
 }
 
 function escapeLine(line: string): string {
-  const escaped = line.replace(ACTIVE, (ch) => REPLACEMENTS[ch] ?? `\\${ch}`);
-  // What would start a quick action, list, ordered list or setext heading if it began a line.
-  return escaped.replace(/^([/+=-])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2');
+  let escaped = line;
+  for (const [pattern, replace] of INLINE_RULES) escaped = escaped.replace(pattern, replace);
+  // What would start a quick action, list, heading, quote or setext underline if it began a line.
+  return escaped
+    .replace(/^([/+=-]|#+(?=\s|$))/, '\\$1')
+    .replace(/^>/, '&gt;')
+    .replace(/^(\d{1,9})([.)])/, '$1\\$2');
 }
 
 function truncate(s: string, maxLength: number | undefined): string {

@@ -1,6 +1,6 @@
 /**
  * Hidden markers: every issue and note Trellis writes carries one, so Trellis finds its own records
- * again by reading GitLab (DESIGN.md principle 4). A marker is an HTML comment, invisible in GitLab's
+ * again by reading GitLab (docs/architecture.md#principles, principle 4). A marker is an HTML comment, invisible in GitLab's
  * rendered Markdown: `<!-- trellis:checkpoint:FY27-Q4/alice -->`.
  */
 export interface Marker {

@@ -1,6 +1,6 @@
 /**
  * Progress in an issue's task list: training modules and checkpoints are checklists, and their
- * progress is the state Trellis reports (DESIGN.md: "its checklist is its progress"). A line-based
+ * progress is the state Trellis reports (docs/architecture.md#what-it-serves: "its checklist is its progress"). A line-based
  * reading of GitLab Flavored Markdown task lists, good for the descriptions people keep, not a full
  * CommonMark parser: setext headings and task items inside blockquotes are not read.
  */

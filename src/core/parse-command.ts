@@ -1,6 +1,6 @@
 /**
  * Commands people write to Trellis in a note: a line starting with `@<bot> <command> [args]`
- * (DESIGN.md "Commands"). Lines inside code blocks or blockquotes are not commands, so quoting a
+ * (docs/architecture.md#contracts, "Commands"). Lines inside code blocks or blockquotes are not commands, so quoting a
  * command to explain it never runs it.
  */
 export interface Command {

@@ -1,11 +1,11 @@
-import { LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
 import { DEFAULT_ROLES } from './default-roles.js';
+import { mergeRoles, rawRoles } from './parse-roles.js';
 import { DEFAULT_GEARING, issueMessage, rosterFileSchema } from './roster-schema.js';
 import type { RosterFile } from './roster-schema.js';
 import type { Person, Role, Roster, Team, TeamKind } from './roster.js';
-import { formatPath, nodeOffset } from './yaml-location.js';
-import type { Path } from './yaml-location.js';
+import { readYaml } from './yaml-document.js';
+import type { FileError, Located } from './yaml-document.js';
+import { formatPath } from './yaml-location.js';
 
 /**
  * Reading `.trellis/roster.yml`: YAML syntax, then every field (zod), then the cross references.
@@ -14,14 +14,12 @@ import type { Path } from './yaml-location.js';
  */
 
 /** One problem in a roster file. `line`/`column` are 1-based, null when no place in the file fits. */
-export type RosterError = { file: string; line: number | null; column: number | null; path: string; message: string };
+export type RosterError = FileError;
 
 /** A parsed roster, or every problem found. */
 export type RosterResult = { ok: true; roster: Roster } | { ok: false; errors: RosterError[] };
 
 const TEAM_KINDS = ['sre', 'delivery', 'scalability', 'other'] as const satisfies readonly TeamKind[];
-
-type Located = { path: Path; message: string; onKey?: boolean };
 
 // Field names people carry over from the Roster type or other tools.
 const SNAKE_HINTS: Readonly<Record<string, string>> = {
@@ -30,35 +28,19 @@ const SNAKE_HINTS: Readonly<Record<string, string>> = {
   accessRequestsProject: 'access_requests_project',
   reviewDates: 'review_dates',
   recordReaders: 'record_readers',
+  focusNudgeWeeks: 'focus_nudge_weeks',
+  niceToHave: 'nice_to_have',
 };
 
-/** Parses and validates a roster file's text; `file` names it in errors. */
-export function parseRoster(text: string, file: string): RosterResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number): Pick<RosterError, 'line' | 'column'> => {
-    const pos = lines.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => ({
-        file,
-        ...at(e.pos[0]),
-        path: '',
-        message: e.code === 'MULTIPLE_DOCS' ? 'a roster is a single YAML document (remove the extra ---)' : e.message,
-      })),
-    };
-  }
-  const fail = (found: Located[]): RosterResult => ({ ok: false, errors: sortErrors(found.map((f) => locate(doc, f, file, at))) });
-
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    return fail([{ path: [], message: `cannot read the YAML: ${err instanceof Error ? err.message : String(err)}` }]);
-  }
+/**
+ * Parses and validates a roster file's text; `file` names it in errors. `baseRoles` are the roles
+ * its `roles` merge over and its people may name: the built-in ones, or those of `.trellis/roles.yml`.
+ */
+export function parseRoster(text: string, file: string, baseRoles: Readonly<Record<string, Role>> = DEFAULT_ROLES): RosterResult {
+  const read = readYaml(text, file, 'a roster');
+  if (!read.ok) return read;
+  const fail = (found: Located[]): RosterResult => ({ ok: false, errors: read.place(found) });
+  const data = read.data;
   if (data === null || data === undefined) return fail([{ path: [], message: 'the roster is empty' }]);
 
   const parsed = rosterFileSchema.safeParse(data, { error: issueMessage });
@@ -67,7 +49,7 @@ export function parseRoster(text: string, file: string): RosterResult {
     // manager would surface only after a bad time zone elsewhere is fixed. A field the schema already
     // faults gets no second message.
     const faulted = new Set(parsed.error.issues.map((issue) => formatPath(issue.path.map(pathPart))));
-    const roles = mergeRoles(rawRoles(data));
+    const roles = mergeRoles(rawRoles(data), baseRoles);
     // A username the schema refuses may be the very person a reference names: no "unknown" on top.
     const namesKnown = ![...faulted].some((path) => /^people\[\d+\]\.username$/.test(path));
     const references = [...roles.problems, ...crossCheck(readableReferences(data), roles.roles, namesKnown)].filter((p) => !faulted.has(formatPath(p.path)));
@@ -85,7 +67,7 @@ export function parseRoster(text: string, file: string): RosterResult {
     ]);
   }
   const rosterFile = parsed.data;
-  const roles = mergeRoles(rosterFile);
+  const roles = mergeRoles(rosterFile.roles, baseRoles);
   const problems = [...roles.problems, ...crossCheck(referencesOf(rosterFile), roles.roles)];
   if (problems.length > 0) return fail(problems);
   return { ok: true, roster: toRoster(rosterFile, roles.roles) };
@@ -127,34 +109,8 @@ function readableReferences(data: unknown): References {
   };
 }
 
-/** The roles of a file the schema refused, as far as they read; a role whose fields do not read still counts as named. */
-function rawRoles(data: unknown): Pick<RosterFile, 'roles'> {
-  const roles = Object.entries(record(record(data).roles)).map(([key, raw]) => {
-    const { title, responsibilities } = record(raw);
-    const areas = Array.isArray(responsibilities) ? responsibilities.filter((r): r is string => typeof r === 'string') : undefined;
-    return [key, { title: typeof title === 'string' ? title : key, responsibilities: areas ?? [key] }] as const;
-  });
-  return { roles: Object.fromEntries(roles) };
-}
-
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** Roles from the file over the defaults; a default role may be given just a new title or areas. */
-function mergeRoles(file: Pick<RosterFile, 'roles'>): { roles: Record<string, Role>; problems: Located[] } {
-  const defaults: Readonly<Record<string, Role>> = DEFAULT_ROLES;
-  const roles: Record<string, Role> = { ...defaults };
-  const problems: Located[] = [];
-  for (const [key, given] of Object.entries(file.roles)) {
-    const base = Object.hasOwn(defaults, key) ? defaults[key] : undefined;
-    const title = given.title ?? base?.title;
-    const responsibilities = given.responsibilities ?? base?.responsibilities;
-    if (!title) problems.push({ path: ['roles', key], message: `needs a title (${key} is not a built-in role)` });
-    if (!responsibilities) problems.push({ path: ['roles', key], message: `needs responsibilities (${key} is not a built-in role)` });
-    if (title && responsibilities) roles[key] = { title, responsibilities };
-  }
-  return { roles, problems };
 }
 
 /** `namesKnown` false: some username is unreadable, so a name not found may be that person's and is not reported. */
@@ -248,6 +204,7 @@ function toRoster(file: RosterFile, roles: Readonly<Record<string, Role>>): Rost
     roles,
     reviewDates: file.review_dates,
     recordReaders: file.record_readers,
+    focusNudgeWeeks: file.focus_nudge_weeks,
   };
 }
 
@@ -261,20 +218,6 @@ function mergeGearing(given: RosterFile['gearing']): Partial<Record<TeamKind, nu
   return gearing;
 }
 
-function locate(doc: Document, found: Located, file: string, at: (offset: number) => Pick<RosterError, 'line' | 'column'>): RosterError {
-  const path = formatPath(found.path);
-  const range = nodeOffset(doc, found.path, found.onKey ?? false);
-  const message = found.path.length === 0 && found.message.startsWith('must') ? `the roster ${found.message}` : found.message;
-  return { file, ...(range === null ? { line: null, column: null } : at(range)), path, message };
-}
-
 function pathPart(part: PropertyKey): string | number {
   return typeof part === 'number' ? part : String(part);
-}
-
-function sortErrors(errors: RosterError[]): RosterError[] {
-  return errors
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => (a.e.line ?? 0) - (b.e.line ?? 0) || (a.e.column ?? 0) - (b.e.column ?? 0) || a.i - b.i)
-    .map(({ e }) => e);
 }

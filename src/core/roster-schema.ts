@@ -9,8 +9,22 @@ import { usernameProblem } from './markdown-safety.js';
 /** The built-in Staff+ ratios of the handbook, by team kind. */
 export const DEFAULT_GEARING = Object.freeze({ sre: 1, delivery: 3, scalability: 2 });
 
+// Building an Intl.DateTimeFormat costs about 60 µs, once per person of a roster of thousands who
+// share a handful of zones. Bounded: the names come from files people write.
+const zoneProblems = new Map<string, string | null>();
+const ZONE_CACHE_SIZE = 1_000;
+
 /** Why `name` is not an IANA time zone Trellis accepts, or null when it is one. */
 export function timeZoneProblem(name: string): string | null {
+  const known = zoneProblems.get(name);
+  if (known !== undefined) return known;
+  const problem = findTimeZoneProblem(name);
+  if (zoneProblems.size >= ZONE_CACHE_SIZE) zoneProblems.clear();
+  zoneProblems.set(name, problem);
+  return problem;
+}
+
+function findTimeZoneProblem(name: string): string | null {
   // Node 24's Intl accepts UTC offsets as time zones (ECMA-402 2024); Node 20's refused them. An
   // offset knows no daylight saving time, so a roster says where people are, as an IANA name.
   if (/^[+-]\d{1,2}(?::?\d{2})?$/.test(name.trim())) {
@@ -82,10 +96,25 @@ const person = z.strictObject({
   efw: httpUrl.nullish(),
 });
 
+const roleLevel = z.strictObject({
+  level: text,
+  title: text,
+  responsibilities: z.array(text).min(1, 'must list at least one responsibility area'),
+  requirements: z.array(text).default([]),
+  nice_to_have: z.array(text).default([]),
+});
+
 const role = z.strictObject({
   title: text.optional(),
   responsibilities: z.array(text).min(1, 'must list at least one responsibility area').optional(),
+  levels: z.array(roleLevel).min(1, 'must list at least one level').optional(),
 });
+
+/** A role as a roster's `roles` or `.trellis/roles.yml` writes it. */
+export type RoleInput = z.infer<typeof role>;
+
+/** `.trellis/roles.yml`: the department's role descriptions, merged over the built-in ones. */
+export const rolesFileSchema = z.strictObject({ roles: z.record(id, role) });
 
 /** The whole file. */
 export const rosterFileSchema = z.strictObject({
@@ -102,6 +131,7 @@ export const rosterFileSchema = z.strictObject({
   review_dates: z.array(monthDay).default([]),
   record_readers: z.array(username).default([]),
   roles: z.record(id, role).default({}),
+  focus_nudge_weeks: z.number().int('must be a whole number of weeks').min(0, 'must be 0 (off) or more weeks').max(13, 'must be at most 13 weeks (a quarter)').default(4),
 });
 
 /** The file as zod reads it. */
@@ -112,7 +142,7 @@ export function issueMessage(issue: { code: string; input?: unknown; expected?: 
   if (issue.code === 'invalid_key') return 'is not a valid key: use letters, digits, ".", "_" or "-"';
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';
-  return `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}, not ${describe(issue.input)}`;
+  return `must be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' || issue.expected === 'record' ? 'a mapping' : `a ${issue.expected}`}, not ${describe(issue.input)}`;
 }
 
 function describe(value: unknown): string {

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
+import { AppError } from '../core/errors.js';
 import { startSimulator } from '../sim/index.js';
 import type { RunningSim } from '../sim/index.js';
+import { demoStatePath, runningDemo } from './demo-state.js';
+import { demoToken } from './demo-client.js';
 
 export const DEMO_ROSTER = fileURLToPath(new URL('../../demo/roster.yml', import.meta.url));
 export const DEMO_PROJECT = 'infra/career';
@@ -16,17 +20,37 @@ export const DEMO_PREFIX = '{trellis-demo}';
 /** People of the demo roster, who get simulator accounts with token `demo-<name>-token`. */
 export const DEMO_PEOPLE = ['vera', 'carol', 'erin', 'dave', 'frank', 'grace', 'alice', 'bob', 'sam', 'olivia', 'pat', 'dan', 'sofia', 'ian'];
 
+/** A demo's simulator, seeded, and the Config that points Trellis at it. */
+export interface StartedDemo {
+  readonly sim: RunningSim;
+  readonly config: Config;
+  readonly projectId: number;
+  /** Adds the department project's webhook once Trellis listens at `trellisUrl`. */
+  register(trellisUrl: string): Promise<void>;
+}
+
 /**
- * Demo mode: the built-in GitLab simulator seeded with a demo department, and a Config pointing
- * Trellis at it. `register` adds the project webhook once Trellis listens.
+ * Throws when another demo of this data directory runs: a second one would clear the Redis keys the
+ * first one works with (demo mode starts from empty state).
  */
-export async function startDemo(config: Config, simPort: number): Promise<{ sim: RunningSim; config: Config; register(trellisUrl: string): Promise<void>; instructions(trellisUrl: string): string[] }> {
+export function refuseSecondDemo(config: Config): void {
+  const other = runningDemo(demoStatePath(config.dataDir));
+  if (other && other.pid !== process.pid) {
+    throw new AppError('config_invalid', `a Trellis demo is already running at ${other.trellisUrl} (pid ${other.pid}); stop it first, or use \`npx trellis <command>\` to work with it`);
+  }
+}
+
+/**
+ * Demo mode: the built-in GitLab simulator seeded with a demo department (people, projects, the
+ * roster), and a Config pointing Trellis at it, with the dashboard on.
+ */
+export async function startDemo(config: Config, simPort: number): Promise<StartedDemo> {
   const sim = await startSimulator({ port: simPort, host: config.demoSimHost });
   const roster = await readFile(DEMO_ROSTER, 'utf8');
   const seed = await sim.seed({
     users: [
       { username: 'trellis-bot', name: 'Trellis', tokens: [BOT_TOKEN] },
-      ...DEMO_PEOPLE.map((u) => ({ username: u, name: u[0]!.toUpperCase() + u.slice(1), tokens: [`demo-${u}-token`] })),
+      ...DEMO_PEOPLE.map((u) => ({ username: u, name: u[0]!.toUpperCase() + u.slice(1), tokens: [demoToken(u)] })),
     ],
     // The records group holds each report's private records project; only the bot is a member of it
     // (and the roster's record readers, added by setup), so no department member inherits access.
@@ -42,7 +66,14 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
         members: [{ username: 'trellis-bot', access_level: 40 }, ...DEMO_PEOPLE.map((u) => ({ username: u, access_level: 30 }))],
         files: { '.trellis/roster.yml': roster, 'README.md': '# Career development records\n\nManaged with Trellis.\n' },
       },
-      { path: 'infra/access-requests', name: 'Access requests', default_branch: 'main', members: [{ username: 'trellis-bot', access_level: 30 }] },
+      // The roster's access_requests_project: interns' access requests are assigned there, and setup
+      // adds the hook that tells Trellis when one closes (which needs the bot to be Maintainer).
+      {
+        path: 'infra/access-requests',
+        name: 'Access requests',
+        default_branch: 'main',
+        members: [{ username: 'trellis-bot', access_level: 40 }, ...DEMO_PEOPLE.map((u) => ({ username: u, access_level: 30 }))],
+      },
     ],
   });
   // The administrator who made the records group leaves it (the bot is its Owner): an Owner reads every record.
@@ -55,11 +86,14 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
     // or an earlier demo's (serve clears this prefix at start).
     queuePrefix: config.queuePrefix === '{trellis}' ? DEMO_PREFIX : config.queuePrefix,
     webhookSecrets: config.webhookSecrets.length > 0 ? config.webhookSecrets : [SECRET],
+    // A new token for each demo run (printed at start, kept in the demo state file), unless one is set.
+    dashboardToken: config.dashboardToken ?? randomBytes(12).toString('base64url'),
   });
-  const projectId = seed.projects[DEMO_PROJECT]?.id;
+  const projectId = seed.projects[DEMO_PROJECT]?.id ?? 0;
   return {
     sim,
     config: demoConfig,
+    projectId,
     async register(trellisUrl) {
       const res = await fetch(`${sim.url}/api/v4/projects/${projectId}/hooks`, {
         method: 'POST',
@@ -75,24 +109,6 @@ export async function startDemo(config: Config, simPort: number): Promise<{ sim:
         }),
       });
       if (!res.ok) throw new Error(`demo: registering the webhook failed: ${res.status} ${await res.text()}`);
-    },
-    instructions(trellisUrl) {
-      return [
-        '',
-        'Trellis demo mode: no GITLAB_URL set, so Trellis runs against its built-in GitLab simulator.',
-        `  GitLab simulator   ${sim.url}/api/v4   (root token: ${sim.rootToken})`,
-        `  department project ${DEMO_PROJECT} (id ${projectId}), roster in .trellis/roster.yml`,
-        `  private records    ${DEMO_RECORDS_GROUP}/<person>: each report's checkpoints and career conversation, readable by them, their manager and vera (record reader)`,
-        `  Trellis            ${trellisUrl}   (health: ${trellisUrl}/healthz, readiness: ${trellisUrl}/readyz)`,
-        config.dashboardToken ? `  dashboard          ${trellisUrl}/dashboard   (sign in with DASHBOARD_TOKEN)` : '  dashboard          off: set DASHBOARD_TOKEN to turn on /dashboard and /admin/queues',
-        `  people             ${DEMO_PEOPLE.join(', ')}: token demo-<name>-token (e.g. demo-alice-token)`,
-        '',
-        'Try it (as alice, with curl or any GitLab client):',
-        `  curl -s -H 'PRIVATE-TOKEN: demo-alice-token' -H 'content-type: application/json' \\`,
-        `    -X POST ${sim.url}/api/v4/projects/${projectId}/issues -d '{"title":"hello"}'`,
-        `  curl -s -H 'PRIVATE-TOKEN: demo-alice-token' ${sim.url}/api/v4/projects/${projectId}/issues | head -c 600`,
-        '',
-      ];
     },
   };
 }

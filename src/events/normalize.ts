@@ -1,4 +1,4 @@
-import type { Issue } from '../gitlab/port.js';
+import type { Issue } from '../core/gitlab-port.js';
 import type { Actor, IssueEvent, NoteEvent, ProjectRef, PushEvent, TrellisEvent } from './types.js';
 import { OBJECT_KIND, kindForHeader, type HookKind } from './event-header.js';
 import { issueState } from './gitlab-values.js';

@@ -1,4 +1,4 @@
-import type { Issue } from '../gitlab/port.js';
+import type { Issue } from '../core/gitlab-port.js';
 
 /**
  * Normalised GitLab events: what workers receive from the `events` queue. Built by events/normalize.ts

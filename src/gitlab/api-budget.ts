@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { TransientError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 
@@ -8,11 +8,11 @@ export type BudgetClass = 'api' | 'issue_create' | 'note_create';
 /** Calls per minute for each class; 0 means unlimited. */
 export type BudgetLimits = Readonly<Record<BudgetClass, number>>;
 
-/** GitLab.com's limits (FACTS.md): 2,000 API calls, 200 issue creations, 60 notes a minute. */
+/** GitLab.com's limits (docs/gitlab/facts.md#rate-limits): 2,000 API calls, 200 issue creations, 60 notes a minute. */
 export const gitlabComLimits: BudgetLimits = { api: 2_000, issue_create: 200, note_create: 60 };
 
 /**
- * The one GitLab API budget (DESIGN.md principle 9). Every gateway call takes a token first; a 429
+ * The one GitLab API budget (docs/architecture.md#principles, principle 10). Every gateway call takes a token first; a 429
  * pauses every holder of the budget until GitLab's `Retry-After` has passed.
  */
 export interface ApiBudget {
@@ -154,7 +154,7 @@ export interface RedisBudgetOptions {
 }
 
 /** The budget shared by every process through Redis (GCRA per class plus a shared 429 pause). */
-export function createRedisBudget(redis: Redis, opts: RedisBudgetOptions): ApiBudget {
+export function createRedisBudget(redis: Redis | Cluster, opts: RedisBudgetOptions): ApiBudget {
   const pauseKey = (cls: BudgetClass): string => `${opts.prefix}:pause:${cls}`;
   let waited = 0;
   async function run(script: string, keys: string[], args: Array<string | number>): Promise<number> {

@@ -13,7 +13,7 @@ export interface FailedResponse {
 }
 
 /**
- * Maps a GitLab error answer to Trellis's errors (STYLE.md: the core never sees status codes).
+ * Maps a GitLab error answer to Trellis's errors (docs/style.md#in-trellis: the core never sees status codes).
  * 404 becomes `gitlab_not_found` here; reads turn it into null themselves.
  */
 export function classifyResponse(res: FailedResponse, nowMs: number = Date.now()): AppError {

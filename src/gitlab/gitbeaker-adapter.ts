@@ -3,10 +3,11 @@ import { AppError, PermanentError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import type { ApiBudget } from './api-budget.js';
 import { createHttpRequesterFn, type GitLabCallObserver, type HttpRequester } from './gitlab-http.js';
+import { boardMethods } from './gitlab-boards.js';
 import { groupGateway, hookMethods, memberMethods, orNull } from './gitbeaker-groups.js';
 import { allPages, createIssueParams, editIssueParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
 import { parseList, toAccessLevel, toGroup, toIssue, toLabel, toLabelEvent, toLink, toNote, toProject, toRepoFile, toUser } from './gitlab-schemas.js';
-import type { GitLabGateway, GroupGateway, Issue, IssueQuery, Project, User } from './port.js';
+import type { GitLabGateway, GroupGateway, Issue, IssueQuery, Project, User } from '../core/gitlab-port.js';
 import { defaultRetryPolicy } from './retry.js';
 
 /** How to reach GitLab and whose budget to spend. */
@@ -177,6 +178,7 @@ function projectGateway(shared: Shared, ref: string | number): GitLabGateway {
     findUser,
     ...memberMethods(raw, base, findUser),
     ...hookMethods(raw, base),
+    ...boardMethods(raw, base, async () => (await project()).webUrl),
 
     async accessLevel() {
       const [projectId, me] = [await pid(), await currentUser()];

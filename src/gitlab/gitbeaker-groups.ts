@@ -1,8 +1,9 @@
 import { AppError, PermanentError } from '../core/errors.js';
 import type { HttpRequester } from './gitlab-http.js';
 import { hookParams, issueQueryParams, pages, PER_PAGE } from './gitlab-params.js';
+import { boardMethods } from './gitlab-boards.js';
 import { toGroup, toHook, toHookEvent, toIssue, toLabel, toMember, toProject } from './gitlab-schemas.js';
-import type { Group, GroupGateway, HookHost, Issue, MemberHost, User } from './port.js';
+import type { Group, GroupGateway, HookHost, Issue, MemberHost, User } from '../core/gitlab-port.js';
 
 /*
  * The parts of the port that GitLab offers on projects and groups alike (members, webhooks), and
@@ -107,6 +108,7 @@ export function groupGateway(raw: HttpRequester, ref: string | number, findUser:
   return {
     group,
     ...memberMethods(raw, base, findUser),
+    ...boardMethods(raw, base, async () => (await group())?.webUrl ?? ''),
     async *listIssues(query): AsyncGenerator<Issue> {
       for await (const item of rawPages(raw, `${await base()}/issues`, { ...issueQueryParams(query), scope: 'all' })) yield toIssue(item);
     },

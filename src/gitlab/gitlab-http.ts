@@ -8,7 +8,7 @@ import { withRetry, type RetryPolicy } from './retry.js';
 /*
  * Trellis's HTTP layer under gitbeaker, plugged in as its `requesterFn`. gitbeaker's own requester
  * retries 429/502 ten times in ~256 ms, ignores Retry-After, retries POSTs and rate-limits in one
- * process's memory (FACTS.md); replacing the requester removes all of that in one place. The shapes
+ * process's memory (docs/gitlab/facts.md#the-gitbeaker-client); replacing the requester removes all of that in one place. The shapes
  * below mirror gitbeaker's requester contract structurally, because only gitbeaker-adapter.ts may
  * import gitbeaker.
  */

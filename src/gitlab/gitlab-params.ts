@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HookSettings, IssueChange, IssueDraft, IssueQuery } from './port.js';
+import type { HookSettings, IssueChange, IssueDraft, IssueQuery } from '../core/gitlab-port.js';
 
 /*
  * Port inputs to GitLab request parameters (camelCase; the HTTP layer decamelizes), and offset

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PermanentError } from '../core/errors.js';
-import type { Group, Hook, HookEvent, Issue, Label, LabelEvent, Member, Note, Project, RepoFile, User } from './port.js';
+import type { Group, Hook, HookEvent, Issue, Label, LabelEvent, Member, Note, Project, RepoFile, User } from '../core/gitlab-port.js';
 
 /*
  * GitLab's JSON at the boundary: each schema declares only the fields Trellis uses, so extra or

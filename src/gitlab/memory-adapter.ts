@@ -6,6 +6,7 @@ import {
   botUser,
   findIssue,
   findProject,
+  groupLabelsAbove,
   knownUsers,
   labelEventsOf,
   matches,
@@ -17,9 +18,10 @@ import {
   type ProjectRecord,
   type World,
 } from './memory-world.js';
+import { memoryBoardMethods } from './memory-boards.js';
 import { placeMethods } from './memory-places.js';
 import { repositoryMethods } from './memory-repo.js';
-import type { GitLabGateway, HookEvent, Issue, IssueDraft, Note, User } from './port.js';
+import type { GitLabGateway, HookEvent, Issue, IssueDraft, Note, User } from '../core/gitlab-port.js';
 
 export type { MemoryCall } from './memory-world.js';
 
@@ -70,11 +72,11 @@ export interface MemoryGateway extends GitLabGateway {
   forProject(project: string | number): MemoryGateway;
 }
 
-const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'deleteNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent', 'testHook', 'createGroup', 'createProject', 'setMember', 'removeMember', 'createGroupLabel', 'updateGroupLabel']);
+const WRITES = new Set(['createIssue', 'updateIssue', 'createNote', 'updateNote', 'deleteNote', 'linkIssues', 'commitFiles', 'createLabel', 'updateLabel', 'createHook', 'updateHook', 'resendHookEvent', 'testHook', 'createGroup', 'createProject', 'setMember', 'removeMember', 'createGroupLabel', 'updateGroupLabel', 'createBoard', 'updateBoard', 'createBoardList', 'moveBoardList', 'deleteBoardList']);
 
 /** An in-memory GitLab behind the port, for unit tests and dry runs. */
 export function createMemoryGateway(opts: MemoryGatewayOptions = {}): MemoryGateway {
-  const world: World = { users: new Map(), projects: new Map(), groups: new Map(), calls: [], bot: opts.botUsername ?? 'trellis-bot', nextId: 0, lastMs: 0 };
+  const world: World = { users: new Map(), projects: new Map(), groups: new Map(), calls: [], boards: new Map(), labelIds: new Map(), bot: opts.botUsername ?? 'trellis-bot', nextId: 0, lastMs: 0 };
   addUser(world, world.bot, { name: 'Trellis' });
   for (const u of opts.users ?? []) addUser(world, u);
   const settings = { defaultBranch: opts.defaultBranch, accessLevel: opts.accessLevel };
@@ -232,5 +234,6 @@ function view(world: World, faults: Map<string, { error: Error; applied: boolean
 
     ...repositoryMethods(world, rec, call),
     ...placeMethods(world, rec, call),
+    ...memoryBoardMethods(world, () => ({ key: `project:${rec().project.id}`, webUrl: rec().project.webUrl, labels: () => [...rec().labels.values(), ...groupLabelsAbove(world, rec().project.path)] }), call),
   };
 }

@@ -1,7 +1,8 @@
 import { PermanentError } from '../core/errors.js';
 import type { CallFn } from './memory-repo.js';
-import { addProject, matches, newId, type GroupRecord, type ProjectRecord, type World } from './memory-world.js';
-import type { GitLabGateway, GroupGateway, Member, MemberHost } from './port.js';
+import { memoryBoardMethods } from './memory-boards.js';
+import { addProject, groupLabelsAbove, matches, newId, type GroupRecord, type ProjectRecord, type World } from './memory-world.js';
+import type { GitLabGateway, GroupGateway, Member, MemberHost } from '../core/gitlab-port.js';
 
 /*
  * Groups, projects in groups and members for the in-memory gateway: enough of GitLab for the private
@@ -86,6 +87,7 @@ function groupView(world: World, ref: string | number, call: CallFn): GroupGatew
     createLabel: (label) => call('createGroupLabel', undefined, () => void rec().labels.set(label.name, { ...label })),
     updateLabel: (label) => call('updateGroupLabel', undefined, () => void rec().labels.set(label.name, { ...label })),
     hooks: () => call('groupHooks', undefined, () => null),
+    ...memoryBoardMethods(world, () => ({ key: `group:${rec().group.fullPath.toLowerCase()}`, webUrl: rec().group.webUrl, labels: () => groupLabelsAbove(world, rec().group.fullPath, true) }), call),
   };
 }
 

@@ -1,6 +1,6 @@
 import { PermanentError } from '../core/errors.js';
 import { newCommitId, newId, type ProjectRecord, type World } from './memory-world.js';
-import type { GitLabGateway } from './port.js';
+import type { GitLabGateway } from '../core/gitlab-port.js';
 
 /** Records a call, applies injected faults, runs the work: the memory gateway's wrapper. */
 export type CallFn = <T>(method: string, iid: number | undefined, work: () => T) => Promise<T>;

@@ -1,5 +1,5 @@
 import { PermanentError } from '../core/errors.js';
-import type { Group, Hook, HookEvent, Issue, IssueQuery, Label, LabelEvent, Note, Project, User } from './port.js';
+import type { Group, Hook, HookEvent, Issue, IssueQuery, Label, LabelEvent, Note, Project, User } from '../core/gitlab-port.js';
 
 /*
  * The state behind the in-memory gateway: a tiny GitLab with the observable rules the contract
@@ -55,6 +55,9 @@ export interface World {
   readonly projects: Map<number, ProjectRecord>;
   readonly groups: Map<string, GroupRecord>;
   readonly calls: MemoryCall[];
+  /** Issue boards by place (memory-boards.ts), and the ids given to labels of board lists. */
+  readonly boards: Map<string, unknown[]>;
+  readonly labelIds: Map<string, number>;
   bot: string;
   nextId: number;
   lastMs: number;
@@ -171,4 +174,12 @@ export function matches(issue: Issue, q: IssueQuery): boolean {
   if (q.assignee && !issue.assignees.some((a) => a.toLowerCase() === q.assignee?.toLowerCase())) return false;
   if (q.iids?.length && !q.iids.includes(issue.iid)) return false;
   return true;
+}
+
+/** Labels of the groups above `path` (a project's or group's full path), the group itself included for a group. */
+export function groupLabelsAbove(world: World, path: string, self = false): Label[] {
+  const parts = path.split('/');
+  const out: Label[] = [];
+  for (let i = 1; i <= parts.length - (self ? 0 : 1); i += 1) out.push(...(world.groups.get(parts.slice(0, i).join('/').toLowerCase())?.labels.values() ?? []));
+  return out;
 }

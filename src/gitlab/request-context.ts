@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /**
  * The webhook delivery a piece of work is handling, carried implicitly through async calls so the
  * gateway can forward `X-Gitlab-Event-UUID` on every API call made for it. GitLab then skips hooks
- * that already fired in that chain (FACTS.md, recursion detection) and Trellis does not hear its
+ * that already fired in that chain (docs/gitlab/facts.md#recursion-detection) and Trellis does not hear its
  * own edits back as new events.
  */
 interface RequestContext {

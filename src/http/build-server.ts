@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { EventIntake } from '../queue/event-intake.js';
-import { webhookRoute } from './webhook-route.js';
+import { webhookFastPath } from './webhook-fast-path.js';
+import { createWebhookRules, webhookRoute } from './webhook-route.js';
 import type { WebhookOutcome } from './webhook-route.js';
 
 export interface ServerDeps {
@@ -25,6 +27,10 @@ export const REDACT = ['req.headers["x-gitlab-token"]', 'req.headers.authorizati
 
 /** Builds the HTTP app without listening (tests use `inject`). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const rules = createWebhookRules({ secrets: deps.webhookSecrets, intake: deps.intake, ...(deps.onWebhook ? { onOutcome: deps.onWebhook } : {}) });
+  let closing = false;
+  // Ordinary webhook deliveries over HTTP are answered in front of Fastify, by the same rules (webhook-fast-path.ts).
+  const fastPath = webhookFastPath({ rules, bodyLimit: deps.bodyLimitBytes, logger: deps.logger, closing: () => closing });
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     genReqId: (req) => {
@@ -33,6 +39,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    serverFactory: (handler) => {
+      const server = createServer(fastPath(handler));
+      // What Fastify sets, by default, on a server it creates itself.
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
+  });
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
@@ -47,13 +65,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   healthRoutes(app, { redisReady: () => deps.intake.ping(), ...(deps.gitlabReady ? { gitlabReady: deps.gitlabReady } : {}) });
 
-  await app.register(webhookRoute, {
-    secrets: deps.webhookSecrets,
-    intake: deps.intake,
-    bodyLimit: deps.bodyLimitBytes,
-    inflightBodyBytes: deps.inflightBodyBytes ?? 32 * 1024 * 1024,
-    ...(deps.onWebhook ? { onOutcome: deps.onWebhook } : {}),
-  });
+  await app.register(webhookRoute, { rules, bodyLimit: deps.bodyLimitBytes, inflightBodyBytes: deps.inflightBodyBytes ?? 32 * 1024 * 1024 });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

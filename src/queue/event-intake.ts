@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.js';
 import { TransientError } from '../core/errors.js';
 import type { TrellisEvent } from '../events/types.js';
 import type { EventJobData } from './queue-names.js';
@@ -28,14 +28,14 @@ export function inboxKeys(prefix: string): { readonly stream: string; readonly s
 }
 
 /** Events stored in the inbox and not yet handed to the events queue (XLEN: relayed entries are deleted). */
-export async function inboxBacklog(redis: Redis, prefix: string): Promise<number> {
+export async function inboxBacklog(redis: RedisClient, prefix: string): Promise<number> {
   return await redis.xlen(inboxKeys(prefix).stream);
 }
 
 /**
- * Stores a batch of deliveries atomically per delivery: a delivery whose dedupe key exists answers
- * the job id it was first stored under; a new one sets the key (with its TTL) and is appended to the
- * stream. ARGV: dedupe key prefix, TTL in ms, then (dedupe key, job id, job name, job data) per delivery.
+ * Stores a batch of deliveries atomically per delivery: a new delivery sets its dedupe key (SET NX,
+ * with its TTL: one command for the common case) and is appended to the stream; a delivery whose
+ * dedupe key exists answers the job id it was first stored under. ARGV: dedupe key prefix, TTL in ms, then (dedupe key, job id, job name, job data) per delivery.
  * Keys are built inside the script from the prefix, as BullMQ's scripts do; the hash tag keeps them in
  * the stream's slot. When something was appended, one token in the wake list (KEYS[2]) tells an idle
  * relay, which waits on that list rather than on the stream so that waiting never hands it an event
@@ -46,14 +46,12 @@ local out = {}
 local added = false
 for i = 3, #ARGV, 4 do
   local seen = ARGV[1] .. ARGV[i]
-  local prior = redis.call('GET', seen)
-  if prior then
-    out[#out + 1] = prior
-  else
-    redis.call('SET', seen, ARGV[i + 1], 'PX', ARGV[2])
+  if redis.call('SET', seen, ARGV[i + 1], 'NX', 'PX', ARGV[2]) then
     redis.call('XADD', KEYS[1], '*', 'j', ARGV[i + 1], 'n', ARGV[i + 2], 'd', ARGV[i + 3])
     out[#out + 1] = ''
     added = true
+  else
+    out[#out + 1] = redis.call('GET', seen)
   end
 end
 if added then
@@ -95,7 +93,7 @@ interface Pending {
  * fails, every caller of the batch is told "not stored" (some may have been, which is safe: GitLab's
  * resend carries the same delivery key and is deduplicated).
  */
-export function createEventIntake(connection: Redis, opts: { prefix: string; dedupeTtlMs: number }): EventIntake {
+export function createEventIntake(connection: RedisClient, opts: { prefix: string; dedupeTtlMs: number }): EventIntake {
   const keys = inboxKeys(opts.prefix);
   const ttl = String(opts.dedupeTtlMs);
   let pending: Pending[] = [];

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.js';
 import { PermanentError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { runWithEventUuid } from '../gitlab/request-context.js';
@@ -33,7 +33,7 @@ export interface EventWorkerOptions {
  * byte budget has room for it, and deleted once handled, so the memory the worker's jobs take grows
  * with the budget, not with concurrency times the largest payload GitLab sends.
  */
-export function startEventWorker(connection: Redis, opts: EventWorkerOptions): Worker<EventJob> {
+export function startEventWorker(connection: RedisClient, opts: EventWorkerOptions): Worker<EventJob> {
   const worker = new Worker<EventJob>(
     EVENTS_QUEUE,
     async (job: Job<EventJob>) => {
@@ -84,7 +84,7 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * Read in 1 MB ranges into one buffer: ioredis's reply parser sizes a shared pool at three times a
  * reply it must piece together, so one GET of a 22 MB body would briefly cost 66 MB more.
  */
-async function readStored(connection: Redis, stored: StoredEventJobData['stored'], job: Job<EventJob>, log: Log): Promise<EventJobData | null> {
+async function readStored(connection: RedisClient, stored: StoredEventJobData['stored'], job: Job<EventJob>, log: Log): Promise<EventJobData | null> {
   const size = await connection.strlen(stored.key);
   const body = Buffer.allocUnsafe(size);
   let read = 0;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.js';
 import type { Log } from '../core/log.js';
 import { inboxKeys } from './event-intake.js';
 import type { EventJob, EventJobData } from './queue-names.js';
@@ -86,9 +86,9 @@ const READ_SHA = createHash('sha1').update(READ_SCRIPT).digest('hex');
 
 export interface InboxRelayOptions {
   /** For reading, acknowledging, claiming and group upkeep. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Only for waiting on the wake list while the inbox is empty; the relay disconnects it on close. */
-  readonly blocking: Redis;
+  readonly blocking: RedisClient;
   /** The BullMQ `events` queue the inbox empties into. */
   readonly queue: Queue<EventJobData> | Queue<EventJob>;
   readonly prefix: string;

@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.js';
 import { PermanentError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { JOBS_QUEUE } from './queue-names.js';
@@ -35,7 +35,7 @@ const JOB_OPTIONS = {
 } as const;
 
 /** The producer side of the `jobs` queue. */
-export function createJobQueue(connection: Redis, prefix: string): JobQueue {
+export function createJobQueue(connection: RedisClient, prefix: string): JobQueue {
   const queue = new Queue<JobData>(JOBS_QUEUE, { connection, prefix });
   queue.on('error', () => undefined);
   let installed: string[] | null = null;
@@ -106,7 +106,7 @@ export function watchSchedules(opts: { jobs: Pick<JobQueue, 'missingSchedules'>;
 
 /** Consumes the `jobs` queue, running each job by name. */
 export function startJobWorker(
-  connection: Redis,
+  connection: RedisClient,
   opts: { prefix: string; concurrency: number; log: Log; run: (name: string, data: Record<string, unknown>, log: Log) => Promise<void> },
 ): Worker<JobData> {
   const worker = new Worker<JobData>(

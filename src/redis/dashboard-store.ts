@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect-redis.js';
 import type { DashboardStore } from '../http/dashboard/dashboard-auth.js';
 
 /** Counts a failure and starts its window on the first: one round trip, no window left without an expiry. */
@@ -11,7 +11,7 @@ return n`;
  * sees the same sign-outs and the same lockouts. Keys expire by themselves (a session after its 12
  * hours, a count after its window), so nothing accumulates.
  */
-export function createRedisDashboardStore(redis: Redis, prefix: string): DashboardStore {
+export function createRedisDashboardStore(redis: RedisClient, prefix: string): DashboardStore {
   const session = (id: string) => `${prefix}:dashboard:session:${id}`;
   const failure = (address: string) => `${prefix}:dashboard:failures:${address}`;
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect-redis.js';
 import type { RecordCache } from '../core/state-ports.js';
 
 const TTL_SECONDS = 90 * 24 * 3600;
@@ -26,7 +26,7 @@ export function stateKey(prefix: string, name: string): string {
 }
 
 /** The record cache in Redis: marker -> iid and note id + body hash, kept 90 days, rebuilt from GitLab on a miss. */
-export function createRedisCache(redis: Redis, prefix: string): RecordCache {
+export function createRedisCache(redis: RedisClient, prefix: string): RecordCache {
   const issueKey = (project: string, id: string) => `${prefix}:issue:${project}:${id}`;
   const noteKey = (project: string, iid: number, id: string) => `${prefix}:note:${project}:${iid}:${id}`;
   return {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect-redis.js';
 import { TransientError } from '../core/errors.js';
 import type { Locks } from '../core/state-ports.js';
 
@@ -11,7 +11,7 @@ const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
  * expired anyway, so work waiting on it resumes as soon as Redis is back rather than a TTL later.
  * The token check keeps it safe: only this holder's lock is ever deleted.
  */
-function releaseLater(redis: Redis, name: string, token: string, ttlMs: number): void {
+function releaseLater(redis: RedisClient, name: string, token: string, ttlMs: number): void {
   const until = Date.now() + ttlMs;
   const retry = () => {
     if (Date.now() > until) return;
@@ -24,7 +24,7 @@ function releaseLater(redis: Redis, name: string, token: string, ttlMs: number):
  * Locks shared by every process through Redis: SET NX PX with a random token, released only by its
  * holder, extended while the holder works so a slow GitLab call cannot let a second holder in.
  */
-export function createRedisLocks(redis: Redis, prefix: string): Locks {
+export function createRedisLocks(redis: RedisClient, prefix: string): Locks {
   return {
     async withLock(key, fn, opts = {}) {
       const ttlMs = opts.ttlMs ?? 30_000;

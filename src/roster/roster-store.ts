@@ -1,14 +1,41 @@
 import { readFile } from 'node:fs/promises';
-import type { Redis } from 'ioredis';
+import path from 'node:path';
+import type { Cluster, Redis } from 'ioredis';
 import { AppError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { formatRosterErrors, parseRoster } from '../core/parse-roster.js';
+import { parseRolesFile } from '../core/parse-roles.js';
 import type { RosterError } from '../core/parse-roster.js';
 import type { Roster } from '../core/roster.js';
-import type { GitLabGateway } from '../gitlab/port.js';
+import type { GitLabGateway } from '../core/gitlab-port.js';
 
 /** Where the roster lives in the records project. */
 export const ROSTER_PATH = '.trellis/roster.yml';
+
+/** Where the department's role descriptions live beside it (optional: the built-in roles otherwise). */
+export const ROLES_PATH = '.trellis/roles.yml';
+
+/** The files a push must touch for the roster to be read again. */
+export const CONFIG_PATHS: readonly string[] = [ROSTER_PATH, ROLES_PATH];
+
+/** The text of the roster and of the roles file (null when there is none), and where each came from. */
+export interface ConfigTexts {
+  readonly roster: { readonly text: string; readonly source: string };
+  readonly roles: { readonly text: string; readonly source: string } | null;
+}
+
+/**
+ * Parses the roles file (when there is one) and the roster over it: one result for both, so an
+ * invalid roles file stops the roster from being taken, and the last valid pair stays in use.
+ */
+export function parseConfig(texts: ConfigTexts): ReturnType<typeof parseRoster> {
+  if (texts.roles) {
+    const roles = parseRolesFile(texts.roles.text, texts.roles.source);
+    if (!roles.ok) return roles;
+    return parseRoster(texts.roster.text, texts.roster.source, roles.roles);
+  }
+  return parseRoster(texts.roster.text, texts.roster.source);
+}
 
 export type RosterLoad =
   | { readonly ok: true; readonly roster: Roster; readonly source: string }
@@ -28,7 +55,7 @@ export interface RosterStoreOptions {
   readonly file?: string;
   readonly gitlab?: GitLabGateway;
   /** Keeps the last valid roster's text across restarts, so a bad push never takes effect. */
-  readonly redis?: Redis;
+  readonly redis?: Redis | Cluster;
   readonly prefix?: string;
   readonly log: Log;
   /** How long a loaded roster is trusted before it is read again, as a safety net for missed push hooks. */
@@ -45,11 +72,10 @@ export function createRosterStore(opts: RosterStoreOptions): RosterStore {
   let inflight: Promise<RosterLoad> | undefined;
   const listeners: Array<(roster: Roster) => Promise<void> | void> = [];
 
-  async function read(): Promise<{ text: string; source: string } | null> {
-    if (opts.file) return { text: await readFile(opts.file, 'utf8'), source: opts.file };
+  async function read(): Promise<ConfigTexts | null> {
+    if (opts.file) return readLocalConfig(opts.file);
     if (!opts.gitlab) throw new AppError('roster_invalid', 'no roster: set TRELLIS_ROSTER_FILE or configure GitLab');
-    const file = await opts.gitlab.getFile(ROSTER_PATH);
-    return file ? { text: file.content, source: ROSTER_PATH } : null;
+    return readGitLabConfig(opts.gitlab);
   }
 
   async function load(): Promise<RosterLoad> {
@@ -58,24 +84,26 @@ export function createRosterStore(opts: RosterStoreOptions): RosterStore {
       const message = `${ROSTER_PATH} not found on the records project's default branch`;
       return { ok: false, errors: [{ file: ROSTER_PATH, line: null, column: null, path: '', message }], source: ROSTER_PATH, message };
     }
-    const result = parseRoster(got.text, got.source);
+    const result = parseConfig(got);
     if (!result.ok) {
-      opts.log.warn({ source: got.source, errors: result.errors.length }, 'roster invalid; keeping the last valid one');
-      return { ok: false, errors: result.errors, source: got.source, message: formatRosterErrors(result.errors) };
+      const source = result.errors[0]?.file ?? got.roster.source;
+      opts.log.warn({ source, errors: result.errors.length }, 'roster invalid; keeping the last valid one');
+      return { ok: false, errors: result.errors, source, message: formatRosterErrors(result.errors) };
     }
     current = { roster: result.roster, at: now() };
-    if (opts.redis) await opts.redis.set(lastValidKey, JSON.stringify({ text: got.text, source: got.source })).catch(() => undefined);
+    if (opts.redis) await opts.redis.set(lastValidKey, JSON.stringify(got)).catch(() => undefined);
     for (const listener of listeners) {
       await Promise.resolve(listener(result.roster)).catch((err: unknown) => opts.log.warn({ err }, 'roster listener failed'));
     }
-    return { ok: true, roster: result.roster, source: got.source };
+    return { ok: true, roster: result.roster, source: got.roster.source };
   }
 
   async function fromRedis(): Promise<Roster | undefined> {
     const saved = opts.redis ? await opts.redis.get(lastValidKey).catch(() => null) : null;
     if (!saved) return undefined;
-    const { text, source } = JSON.parse(saved) as { text: string; source: string };
-    const result = parseRoster(text, source);
+    const texts = JSON.parse(saved) as Partial<ConfigTexts> & { text?: string; source?: string };
+    // Saved by an earlier Trellis: the roster's text alone.
+    const result = texts.roster ? parseConfig({ roster: texts.roster, roles: texts.roles ?? null }) : parseRoster(texts.text ?? '', texts.source ?? ROSTER_PATH);
     return result.ok ? result.roster : undefined;
   }
 
@@ -110,4 +138,21 @@ export function createRosterStore(opts: RosterStoreOptions): RosterStore {
     },
   };
   return store;
+}
+
+/** The roster file and a `roles.yml` beside it, when there is one. */
+export async function readLocalConfig(file: string): Promise<ConfigTexts> {
+  const rolesFile = path.join(path.dirname(file), 'roles.yml');
+  const roles = await readFile(rolesFile, 'utf8').then(
+    (text) => ({ text, source: rolesFile }),
+    () => null,
+  );
+  return { roster: { text: await readFile(file, 'utf8'), source: file }, roles };
+}
+
+/** `.trellis/roster.yml` and `.trellis/roles.yml` on the default branch; null when the roster is missing. */
+export async function readGitLabConfig(gitlab: GitLabGateway): Promise<ConfigTexts | null> {
+  const [roster, roles] = await Promise.all([gitlab.getFile(ROSTER_PATH), gitlab.getFile(ROLES_PATH)]);
+  if (!roster) return null;
+  return { roster: { text: roster.content, source: ROSTER_PATH }, roles: roles ? { text: roles.content, source: ROLES_PATH } : null };
 }

@@ -82,6 +82,11 @@ export function canAdminLabel(store: SimStore, user: SimUser, project: SimProjec
   return effective(store, user, project) >= ACCESS.planner;
 }
 
+/** `admin_issue_board` and `admin_issue_board_list` (ProjectPolicy: Planner and up). */
+export function canAdminBoard(store: SimStore, user: SimUser, project: SimProject): boolean {
+  return effective(store, user, project) >= ACCESS.planner;
+}
+
 /** `download_code`: Reporter and up on private projects. */
 export function canReadCode(store: SimStore, user: SimUser, project: SimProject): boolean {
   return project.visibility !== 'private' || effective(store, user, project) >= ACCESS.reporter;

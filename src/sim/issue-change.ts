@@ -50,7 +50,21 @@ function snapshot(issue: SimIssue): Snapshot {
 
 const sameSet = (a: number[], b: number[]) => a.length === b.length && a.every((x) => b.includes(x));
 
-/** Adds a system note (no note hook fires for these, as in GitLab). */
+/** `ThrottledTouch::TOUCH_INTERVAL` (app/models/concerns/throttled_touch.rb). */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * `Note#touch_noteable` (app/models/note.rb, `after_save`: on every note saved, new or edited, user or
+ * system) through Issue's `ThrottledTouch`: the issue's `updated_at` moves to now only when it is more
+ * than a minute old, so a note within a minute of the last change leaves it as it was. A touch runs no
+ * callbacks: no issue hook, no `updated_by`.
+ */
+export function touchNoteable(ctx: SimContext, issue: SimIssue): void {
+  const now = nowIso(ctx);
+  if (Date.parse(now) - Date.parse(issue.updatedAt) > TOUCH_INTERVAL_MS) issue.updatedAt = now;
+}
+
+/** Adds a system note (no note hook fires for these, as in GitLab); saving it touches the issue. */
 export function addSystemNote(ctx: SimContext, issue: SimIssue, user: SimUser, body: string): SimNote {
   const now = nowIso(ctx);
   const note: SimNote = {
@@ -59,6 +73,7 @@ export function addSystemNote(ctx: SimContext, issue: SimIssue, user: SimUser, b
   };
   ctx.store.notes.set(note.id, note);
   issue.noteIds.push(note.id);
+  touchNoteable(ctx, issue);
   return note;
 }
 

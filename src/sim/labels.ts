@@ -1,3 +1,4 @@
+import { dropLabelFromBoards } from './boards.js';
 import type { SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { conflict, validation } from './errors.js';
@@ -152,7 +153,9 @@ export function labelProjects(store: SimStore, label: SimLabel): SimProject[] {
 
 /** Deletes a label and takes it off every issue that carries it. */
 export function deleteLabel(store: SimStore, owner: LabelOwner, label: SimLabel): void {
-  for (const project of labelProjects(store, label)) {
+  const projects = labelProjects(store, label);
+  dropLabelFromBoards(projects, label);
+  for (const project of projects) {
     for (const issue of [...(project.labelIndex.get(label.id) ?? [])]) setIssueLabels(project, issue, issue.labelIds.filter((id) => id !== label.id));
     project.labelIndex.delete(label.id);
   }

@@ -3,7 +3,7 @@ import type { Actor, SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { badRequest, forbidden } from './errors.js';
 import { notePayload } from './hook-payloads.js';
-import { applyIssueChange } from './issue-change.js';
+import { applyIssueChange, touchNoteable } from './issue-change.js';
 import { interpretCommands, type Interpreted } from './issue-commands.js';
 import { extractCommands } from './quick-actions.js';
 import { nextId } from './store.js';
@@ -23,8 +23,8 @@ function runCommands(ctx: SimContext, actor: Actor, project: SimProject, issue: 
 
 /**
  * Creates a comment as Notes::CreateService: quick actions run with the writer's rights and are
- * removed; a comment made only of commands is not saved (the API answers 202). The issue's
- * `updated_at` is touched, as `Note#touch_noteable` does, without an issue hook.
+ * removed; a comment made only of commands is not saved (the API answers 202). Saving the note
+ * touches the issue's `updated_at` (throttled to once a minute, see touchNoteable), without an issue hook.
  */
 export function createNote(ctx: SimContext, actor: Actor, project: SimProject, issue: SimIssue, body: string, internal: boolean): NoteResult {
   const { content, commands } = extractCommands(body);
@@ -42,7 +42,7 @@ export function createNote(ctx: SimContext, actor: Actor, project: SimProject, i
   ctx.store.notes.set(note.id, note);
   issue.noteIds.push(note.id);
   issue.userNotesCount += 1;
-  issue.updatedAt = now;
+  touchNoteable(ctx, issue);
   project.lastActivityAt = now;
   fireNoteHook(ctx, actor, project, issue, note, 'create');
   runCommands(ctx, actor, project, issue, interpreted);
@@ -51,7 +51,8 @@ export function createNote(ctx: SimContext, actor: Actor, project: SimProject, i
 
 /**
  * Edits a comment as Notes::UpdateService: only its author (or a Maintainer) may; quick actions in
- * the new text run; a text reduced to commands deletes the note; a hook fires only if the text changed.
+ * the new text run; a text reduced to commands deletes the note; a hook fires only if the text changed;
+ * the save touches the issue's `updated_at` as a new note does.
  */
 export function updateNote(ctx: SimContext, actor: Actor, project: SimProject, issue: SimIssue, note: SimNote, body: string): NoteResult {
   if (note.system || !canAdminNote(ctx.store, actor.user, project, note)) throw forbidden();
@@ -63,12 +64,16 @@ export function updateNote(ctx: SimContext, actor: Actor, project: SimProject, i
     return { kind: 'commands', commandsChanges: interpreted.commandsChanges, summary: interpreted.messages };
   }
   if (content.trim() === '') throw badRequest('Note {:note=>["can\'t be blank"]}');
-  if (content !== note.body) {
+  const changed = content !== note.body;
+  if (changed) {
     note.body = content;
     note.updatedAt = nowIso(ctx);
     note.updatedById = actor.user.id;
-    fireNoteHook(ctx, actor, project, issue, note, 'update');
   }
+  // Notes::UpdateService saves the note whatever changed, and every save touches the issue (throttled)
+  // before the hook data is read.
+  touchNoteable(ctx, issue);
+  if (changed) fireNoteHook(ctx, actor, project, issue, note, 'update');
   runCommands(ctx, actor, project, issue, interpreted);
   return { kind: 'note', note, commandsChanges: interpreted.commandsChanges };
 }

@@ -37,6 +37,13 @@ export function namespaceEntity(ctx: SimContext, project: SimProject) {
   };
 }
 
+/** `Project#readme_url`: the default branch's README.md, if there is one. */
+function readmeUrl(project: SimProject, web: string): string | null {
+  const head = project.repo.branches.get(project.defaultBranch);
+  const has = head ? project.repo.commits.get(head)?.tree.has('README.md') : false;
+  return has ? `${web}/-/blob/${project.defaultBranch}/README.md` : null;
+}
+
 /** `API::Entities::Project` (the fields clients read; GitLab returns more). */
 export function projectEntity(ctx: SimContext, project: SimProject, viewer: SimUser) {
   const full = projectFullPath(ctx.store, project);
@@ -62,7 +69,7 @@ export function projectEntity(ctx: SimContext, project: SimProject, viewer: SimU
     ssh_url_to_repo: `git@${host(ctx)}:${full}.git`,
     http_url_to_repo: `${web}.git`,
     web_url: web,
-    readme_url: null,
+    readme_url: readmeUrl(project, web),
     forks_count: 0,
     avatar_url: null,
     star_count: 0,

@@ -59,7 +59,7 @@ export function createProject(ctx: SimContext, creator: SimUser, input: { name?:
     id: nextId(store, 'project'), name, path, description: input.description ?? null, namespace,
     defaultBranch: input.defaultBranch ?? 'main', visibility: input.visibility ?? 'private', createdAt: now, lastActivityAt: now,
     creatorId: creator.id, members: new Map(), issues: new Map(), nextIid: 1, labels: new Map(), labelsByTitle: new Map(),
-    labelIndex: new Map(), hooks: new Map(), repo: { branches: new Map(), commits: new Map(), blobs: new Map() },
+    labelIndex: new Map(), hooks: new Map(), repo: { branches: new Map(), commits: new Map(), blobs: new Map() }, boards: new Map(),
   };
   const full = projectFullPath(store, project).toLowerCase();
   if (store.projectsByPath.has(full)) {

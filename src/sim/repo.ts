@@ -146,3 +146,31 @@ export function commitEntity(ctx: SimContext, project: SimProject, commit: SimCo
     last_pipeline: null,
   };
 }
+
+/** Whether a commit changed `path` (a file, or anything below a directory) against its first parent. */
+function touches(project: SimProject, commit: SimCommit, path: string): boolean {
+  const parent = commit.parentIds[0] ? project.repo.commits.get(commit.parentIds[0]) : undefined;
+  const under = (p: string) => p === path || p.startsWith(`${path}/`);
+  for (const [p, entry] of commit.tree) if (under(p) && parent?.tree.get(p)?.blobId !== entry.blobId) return true;
+  for (const p of parent?.tree.keys() ?? []) if (under(p) && !commit.tree.has(p)) return true;
+  return false;
+}
+
+/**
+ * `git log` from a commit, newest first, as Repository#commits answers GET /repository/commits:
+ * `path` keeps commits that changed it, `since` / `until` bound the commit time (ISO 8601).
+ */
+export function commitLog(project: SimProject, head: SimCommit, filter: { path?: string; since?: string; until?: string }): SimCommit[] {
+  const out: SimCommit[] = [];
+  const path = filter.path?.replace(/^\/+|\/+$/g, '');
+  const since = filter.since ? Date.parse(filter.since) : undefined;
+  const until = filter.until ? Date.parse(filter.until) : undefined;
+  for (let c: SimCommit | undefined = head; c; c = c.parentIds[0] ? project.repo.commits.get(c.parentIds[0]) : undefined) {
+    const at = Date.parse(c.createdAt);
+    if (since !== undefined && at < since) continue;
+    if (until !== undefined && at > until) continue;
+    if (path && !touches(project, c, path)) continue;
+    out.push(c);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { ApiError, forbidden, missing, notFound } from './errors.js';
 import { paginate } from './pagination.js';
 import { bool, oneOf, raw, reqStr, str, type Params } from './params.js';
 import { projectWebUrl } from './present-project.js';
-import { commitActions, commitEntity, readFile, resolveRef, type CommitAction } from './repo.js';
+import { commitActions, commitEntity, commitLog, readFile, resolveRef, type CommitAction } from './repo.js';
 import { actorOf, input, param, requireUser, userProject } from './request-state.js';
 import type { SimProject } from './types.js';
 
@@ -110,6 +110,20 @@ export function registerFileRoutes(app: FastifyInstance, ctx: SimContext): void 
     if (!canPush(ctx.store, actor.user, project, branch)) throw forbidden('403 Forbidden - You are not allowed to push into this branch');
     const commit = commitActions(ctx, actor, project, { branch, message, actions, startBranch: str(p, 'start_branch') });
     return reply.code(201).send(commitEntity(ctx, project, commit, projectWebUrl(ctx, project)));
+  });
+
+  // lib/api/commits.rb: `ref_name` (default branch by default), `path`, `since`, `until`, `with_stats`;
+  // API::Entities::Commit, or CommitWithStats. An unknown ref or an empty repository lists nothing.
+  app.get('/projects/:id/repository/commits', async (req, reply) => {
+    const project = readable(ctx, req);
+    const p = input(req);
+    const head = resolveRef(project, str(p, 'ref_name') || project.defaultBranch);
+    const log = head ? commitLog(project, head, { path: str(p, 'path'), since: str(p, 'since'), until: str(p, 'until') }) : [];
+    const stats = bool(p, 'with_stats') ?? false;
+    return paginate(ctx, req, reply, log).map((c) => {
+      const { stats: counted, status: _status, project_id: _project, last_pipeline: _pipeline, ...basic } = commitEntity(ctx, project, c, projectWebUrl(ctx, project));
+      return stats ? { ...basic, stats: counted } : basic;
+    });
   });
 
   app.get('/projects/:id/repository/commits/:sha', async (req) => {

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canAdminGroupLabel } from './access.js';
 import type { SimContext } from './context.js';
-import { ApiError, forbidden, missing, notFound } from './errors.js';
+import { forbidden, missing, notFound } from './errors.js';
 import { createLabel, deleteLabel, groupAvailableLabels } from './labels.js';
 import { paginate } from './pagination.js';
-import { bool, has, reqStr, str, type Params } from './params.js';
+import { bool, has, reqStr, str } from './params.js';
 import { groupLabel } from './present-label.js';
 import { input, param, requireUser, userGroup } from './request-state.js';
-import { applyLabelUpdate, searchLabels } from './routes-labels.js';
+import { applyLabelUpdate, refFromBody, searchLabels } from './routes-labels.js';
 import type { SimGroup, SimLabel } from './types.js';
 
 function adminGroup(ctx: SimContext, req: FastifyRequest): SimGroup {
@@ -22,16 +22,6 @@ function findGroupLabel(ctx: SimContext, group: SimGroup, ref: string, ancestors
   const label = (/^\d+$/.test(ref) ? labels.find((l) => l.id === Number(ref)) : undefined) ?? labels.find((l) => l.title === ref);
   if (!label) throw notFound('Label');
   return label;
-}
-
-/** `PUT/DELETE /groups/:id/labels` name the label by `label_id` or `name` (exactly one of them). */
-function refFromBody(p: Params, deleting: boolean): string {
-  if (deleting) return reqStr(p, 'name');
-  const byId = str(p, 'label_id');
-  const byName = str(p, 'name');
-  if (byId !== undefined && byName !== undefined) throw new ApiError(400, { error: 'label_id, name are mutually exclusive' });
-  if (byId === undefined && byName === undefined) throw new ApiError(400, { error: 'label_id, name are missing, exactly one parameter must be provided' });
-  return (byId ?? byName) as string;
 }
 
 /**

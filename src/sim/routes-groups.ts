@@ -7,6 +7,7 @@ import { bool, int, oneOf, reqStr, str } from './params.js';
 import { createGroup } from './projects.js';
 import { groupEntity, projectEntity } from './present-project.js';
 import { input, requireUser, userGroup } from './request-state.js';
+import { registerGroupBoardRoutes } from './routes-group-boards.js';
 import { registerGroupLabelRoutes } from './routes-group-labels.js';
 import { registerGroupMemberRoutes } from './routes-group-members.js';
 import { groupProjects, projectFullPath } from './store.js';
@@ -16,7 +17,7 @@ const VISIBILITIES = ['private', 'internal', 'public'] as const;
 /** `project_creation_level` values of the groups API (lib/api/helpers/groups_helpers.rb). */
 const CREATION_LEVELS: readonly ProjectCreationLevel[] = ['noone', 'owner', 'maintainer', 'developer', 'administrator'];
 
-/** Group routes: create, list, get, edit, projects; members and labels register from their own files. */
+/** Group routes: create, list, get, edit, projects; members, labels and boards register from their own files. */
 export function registerGroupRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.post('/groups', async (req, reply) => {
     const user = requireUser(req);
@@ -85,4 +86,5 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: SimContext): void
 
   registerGroupMemberRoutes(app, ctx);
   registerGroupLabelRoutes(app, ctx);
+  registerGroupBoardRoutes(app, ctx);
 }

@@ -5,7 +5,7 @@ import type { SimContext } from './context.js';
 import { nowIso } from './context.js';
 import { ApiError, forbidden, notFound, validation } from './errors.js';
 import { alertStatus, deliverOnce, hookExecutable, hookLogEntity, matchesStatus, recordResult } from './hook-delivery.js';
-import { pushPayload } from './hook-payloads.js';
+import { buildHookTest } from './hook-tests.js';
 import { paginate } from './pagination.js';
 import { bool, has, reqStr, str, type Params } from './params.js';
 import { actorOf, input, param, requireUser, userGroup, userProject } from './request-state.js';
@@ -102,12 +102,6 @@ function hookOf(req: FastifyRequest, parent: HookParent): SimHook {
   return hook;
 }
 
-/** The project a test push comes from: the hook's project, or (group hooks) a project below the group with commits. */
-function testProject(ctx: SimContext, parent: HookParent): SimProject | undefined {
-  if (parent.kind === 'project') return parent.project;
-  return groupProjects(ctx.store, parent.group, true).find((p) => p.repo.branches.has(p.defaultBranch));
-}
-
 /** Hooks of one parent kind: list, create, read, edit, delete, delivery log, test and resend. */
 function registerHookRoutesFor(app: FastifyInstance, ctx: SimContext, kind: HookParent['kind']): void {
   const base = kind === 'project' ? '/projects/:id/hooks' : '/groups/:id/hooks';
@@ -156,20 +150,14 @@ function registerHookRoutesFor(app: FastifyInstance, ctx: SimContext, kind: Hook
   });
 
   // GitLab 16.11+ (groups: 17.1+, MR !150486): a test delivery, sent even while the hook is disabled;
-  // its success re-enables the hook (that is how GitLab's docs say to re-enable one). Only
-  // `push_events` is built here; a group hook tests with a project of the group that has commits.
+  // its success re-enables the hook (that is how GitLab's docs say to re-enable one). See hook-tests.ts.
   app.post(`${base}/:hook_id/test/:trigger`, async (req, reply) => {
     const parent = parentOf(req);
     const hook = hookOf(req, parent);
-    const trigger = param(req, 'trigger');
-    if (trigger !== 'push_events') throw new ApiError(422, { message: `Testing ${trigger} is not supported by the simulator; use push_events` });
     const actor = actorOf(req);
-    const project = testProject(ctx, parent);
-    const head = project?.repo.branches.get(project.defaultBranch);
-    const commit = project && head ? project.repo.commits.get(head) : undefined;
-    if (!project || !commit) throw new ApiError(422, { message: parent.kind === 'project' ? 'Ensure the project has at least one commit.' : 'Ensure the group has a project with commits.' });
-    const payload = pushPayload(ctx, project, actor.user, project.defaultBranch, commit.parentIds?.[0] ?? '0000000000000000000000000000000000000000', [commit]);
-    const result = await deliverOnce(ctx, hook, 'push_hooks', payload, randomUUID(), randomUUID());
+    const project = parent.kind === 'project' ? parent.project : groupProjects(ctx.store, parent.group, true).find((p) => p.repo.commits.size > 0);
+    const test = buildHookTest(ctx, project, param(req, 'trigger'), actor.user);
+    const result = await deliverOnce(ctx, hook, test.scope, test.payload, randomUUID(), randomUUID());
     recordResult(ctx, hook, result.ok);
     if (!result.ok) throw new ApiError(422, { message: `Hook execution failed: ${result.status}` });
     return reply.code(201).send({ message: '201 Created' });

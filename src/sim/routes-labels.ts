@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canAdminLabel } from './access.js';
 import type { SimContext } from './context.js';
 import { nowIso } from './context.js';
-import { ApiError, forbidden, notFound, validation } from './errors.js';
+import { ApiError, forbidden, missing, notFound, validation } from './errors.js';
 import { availableLabels, createLabel, deleteLabel, findLabel, parseColor, renameLabel, type LabelOwner } from './labels.js';
 import { paginate } from './pagination.js';
 import { bool, has, int, reqStr, str, type Params } from './params.js';
@@ -16,8 +16,8 @@ function adminProject(ctx: SimContext, req: FastifyRequest): SimProject {
   return project;
 }
 
-function labelOf(ctx: SimContext, req: FastifyRequest, project: SimProject, ancestors: boolean): SimLabel {
-  const label = findLabel(ctx.store, project, param(req, 'label_id'), ancestors);
+function labelOf(ctx: SimContext, req: FastifyRequest, project: SimProject, ancestors: boolean, ref = param(req, 'label_id')): SimLabel {
+  const label = findLabel(ctx.store, project, ref, ancestors);
   if (!label) throw notFound('Label');
   return label;
 }
@@ -28,6 +28,16 @@ export function searchLabels(labels: SimLabel[], p: Params): SimLabel[] {
   return labels
     .filter((l) => !search || l.title.toLowerCase().includes(search) || (l.description ?? '').toLowerCase().includes(search))
     .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id - b.id));
+}
+
+/** `PUT/DELETE /groups/:id/labels` and `/projects/:id/labels` name the label by `label_id` or `name` (exactly one of them). */
+export function refFromBody(p: Params, deleting: boolean): string {
+  if (deleting) return reqStr(p, 'name');
+  const byId = str(p, 'label_id');
+  const byName = str(p, 'name');
+  if (byId !== undefined && byName !== undefined) throw new ApiError(400, { error: 'label_id, name are mutually exclusive' });
+  if (byId === undefined && byName === undefined) throw new ApiError(400, { error: 'label_id, name are missing, exactly one parameter must be provided' });
+  return (byId ?? byName) as string;
 }
 
 /**
@@ -77,16 +87,25 @@ export function registerLabelRoutes(app: FastifyInstance, ctx: SimContext): void
     return reply.code(201).send(projectLabel(ctx, label, false));
   });
 
-  app.put('/projects/:id/labels/:label_id', async (req) => {
+  // The label in the path, or (`PUT/DELETE /projects/:id/labels`, which python-gitlab 3.x uses) in the body.
+  const update = (ref: (req: FastifyRequest) => string) => async (req: FastifyRequest) => {
     const project = adminProject(ctx, req);
-    const label = labelOf(ctx, req, project, false);
+    const label = labelOf(ctx, req, project, false, ref(req));
     applyLabelUpdate(ctx, { kind: 'project', project }, label, input(req));
     return projectLabel(ctx, label, false);
-  });
+  };
+  app.put('/projects/:id/labels', update((req) => refFromBody(input(req), false)));
+  app.put('/projects/:id/labels/:label_id', update((req) => param(req, 'label_id')));
 
-  app.delete('/projects/:id/labels/:label_id', async (req, reply) => {
+  const remove = (ref: (req: FastifyRequest) => string) => async (req: FastifyRequest, reply: FastifyReply) => {
     const project = adminProject(ctx, req);
-    deleteLabel(ctx.store, { kind: 'project', project }, labelOf(ctx, req, project, false));
+    deleteLabel(ctx.store, { kind: 'project', project }, labelOf(ctx, req, project, false, ref(req)));
     return reply.code(204).send();
-  });
+  };
+  app.delete('/projects/:id/labels', remove((req) => {
+    const p = input(req);
+    if (!has(p, 'name')) throw missing('name');
+    return refFromBody(p, true);
+  }));
+  app.delete('/projects/:id/labels/:label_id', remove((req) => param(req, 'label_id')));
 }

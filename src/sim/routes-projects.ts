@@ -6,7 +6,8 @@ import { paginate } from './pagination.js';
 import { bool, oneOf, str } from './params.js';
 import { addMember, createProject, deleteProject, resolveNamespace } from './projects.js';
 import { projectEntity } from './present-project.js';
-import { input, requireUser, userProject } from './request-state.js';
+import { commitActions } from './repo.js';
+import { actorOf, input, requireUser, userProject } from './request-state.js';
 import { registerProjectMemberRoutes } from './routes-members.js';
 import { projectFullPath } from './store.js';
 import type { SimGroup, SimUser } from './types.js';
@@ -47,6 +48,14 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: SimContext): vo
     // A Developer who creates a project in a group becomes its Maintainer, as GitLab grants.
     if ('fullPath' in namespace && !user.admin && groupAccess(ctx.store, user, namespace) < ACCESS.maintainer) {
       addMember(ctx, project, user, ACCESS.maintainer, user);
+    }
+    // Projects::CreateService#create_readme: a README.md on the default branch, committed by the creator
+    // as "Initial commit". GitLab renders a long getting-started template; the simulator keeps its title line.
+    if (bool(p, 'initialize_with_readme')) {
+      commitActions(ctx, actorOf(req), project, {
+        branch: project.defaultBranch, message: 'Initial commit',
+        actions: [{ action: 'create', filePath: 'README.md', content: `# ${project.name}\n\n${project.description ?? ''}\n` }],
+      });
     }
     return reply.code(201).send(projectEntity(ctx, project, user));
   });

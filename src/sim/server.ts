@@ -3,8 +3,12 @@ import formbody from '@fastify/formbody';
 import { newChain, type SimContext } from './context.js';
 import { ApiError, unauthorized } from './errors.js';
 import { checkApiLimit, checkClassLimit, createRateLimiter, decideFault, faultBody } from './limits.js';
+import { parseMultipart } from './multipart.js';
 import { parseQuery } from './params.js';
 import { setState, stateOf, type RequestState } from './request-state.js';
+import { findProject } from './store.js';
+import { applySudo, sudoIdentifier } from './sudo.js';
+import { registerBoardRoutes } from './routes-boards.js';
 import { registerFileRoutes } from './routes-files.js';
 import { registerGroupRoutes } from './routes-groups.js';
 import { registerHookRoutes } from './routes-hooks.js';
@@ -14,6 +18,7 @@ import { registerLinkRoutes } from './routes-links.js';
 import { registerNoteRoutes } from './routes-notes.js';
 import { registerProjectRoutes } from './routes-projects.js';
 import { registerSimRoutes, type SimControl } from './routes-sim.js';
+import { registerSubgroupRoutes } from './routes-subgroups.js';
 import { registerUserRoutes } from './routes-users.js';
 
 const API = '/api/v4';
@@ -39,6 +44,17 @@ function classify(key: string): 'issue_create' | 'note_create' | null {
   return null;
 }
 
+/**
+ * Whose budget a limited request spends: issue creation is counted per user and project ("applied
+ * independently per project and per user", doc/administration/settings/rate_limit_on_issues_creation.md),
+ * note creation per user (rate_limit_on_notes_creation.md).
+ */
+function classLimitKey(ctx: SimContext, req: FastifyRequest, kind: 'issue_create' | 'note_create', user: { id: number }): string {
+  if (kind === 'note_create') return `user:${user.id}`;
+  const ref = String((req.params as Record<string, unknown> | undefined)?.id ?? '');
+  return `user:${user.id}:project:${findProject(ctx.store, ref)?.id ?? ref}`;
+}
+
 /** Builds the simulator's HTTP app (routes, auth, counters, limits and faults); never listens. */
 export function buildSimServer(ctx: SimContext, control: SimControl, opts: { logger?: boolean } = {}): FastifyInstance {
   const app = Fastify({
@@ -59,6 +75,14 @@ export function buildSimServer(ctx: SimContext, control: SimControl, opts: { log
       done(null, JSON.parse(text));
     } catch {
       done(new ApiError(400, { error: 'The provided content-type \'application/json\' is not supported.' }), undefined);
+    }
+  });
+  // python-gitlab and gitbeaker send multipart bodies when a request carries a file (avatar, upload).
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
+    try {
+      done(null, parseMultipart(body as Buffer, String(req.headers['content-type'] ?? '')));
+    } catch (err) {
+      done(err as Error, undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, {}));
@@ -90,7 +114,9 @@ export function buildSimServer(ctx: SimContext, control: SimControl, opts: { log
       checkApiLimit(ctx, limiter, user ? `user:${user.id}` : `ip:${req.ip}`);
       if (!req.routeOptions.url) return;
       if (!user) throw unauthorized();
-      if (kind) checkClassLimit(ctx, limiter, kind, `user:${user.id}`);
+      const sudo = sudoIdentifier(req);
+      if (sudo) applySudo(ctx, state, sudo);
+      if (kind) checkClassLimit(ctx, limiter, kind, classLimitKey(ctx, req, kind, state.user ?? user));
       if (token && !token.scopes.includes('api') && req.method !== 'GET' && req.method !== 'HEAD') {
         throw new ApiError(403, { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: 'api' });
       }
@@ -105,6 +131,13 @@ export function buildSimServer(ctx: SimContext, control: SimControl, opts: { log
       throw new ApiError(fault.status, f.body, { 'Content-Type': f.type });
     }
     if (fault) state.faultAfter = fault.status;
+  });
+
+  // A `sudo` given only in a form or JSON body is known once the body is parsed.
+  app.addHook('preHandler', async (req) => {
+    if (sudoIdentifier(req)) return;
+    const sudo = sudoIdentifier(req, req.body);
+    if (sudo) applySudo(ctx, stateOf(req), sudo);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -135,11 +168,13 @@ export function buildSimServer(ctx: SimContext, control: SimControl, opts: { log
   void app.register(async (api) => {
     registerUserRoutes(api, ctx);
     registerGroupRoutes(api, ctx);
+    registerSubgroupRoutes(api, ctx);
     registerProjectRoutes(api, ctx);
     registerIssueRoutes(api, ctx);
     registerNoteRoutes(api, ctx);
     registerLabelRoutes(api, ctx);
     registerLinkRoutes(api, ctx);
+    registerBoardRoutes(api, ctx);
     registerFileRoutes(api, ctx);
     registerHookRoutes(api, ctx);
   }, { prefix: API });

@@ -19,7 +19,7 @@ export interface SimStore {
   /** Every label, project or group, by id (issues refer to both kinds by id). */
   labels: Map<number, SimLabel>;
   /** Per-kind id counters; users and groups share `namespace` like GitLab's namespaces table. */
-  seq: Record<'user' | 'namespace' | 'token' | 'project' | 'issue' | 'note' | 'label' | 'link' | 'hook' | 'hookLog' | 'event' | 'member', number>;
+  seq: Record<'user' | 'namespace' | 'token' | 'project' | 'issue' | 'note' | 'label' | 'link' | 'hook' | 'hookLog' | 'event' | 'member' | 'board' | 'boardList', number>;
 }
 
 /** An empty store. */
@@ -29,7 +29,7 @@ export function createStore(): SimStore {
     groups: new Map(), groupsByPath: new Map(),
     projects: new Map(), projectsByPath: new Map(),
     issues: new Map(), notes: new Map(), links: new Map(), linksByIssue: new Map(), events: new Map(), labels: new Map(),
-    seq: { user: 0, namespace: 0, token: 0, project: 0, issue: 0, note: 0, label: 0, link: 0, hook: 0, hookLog: 0, event: 0, member: 0 },
+    seq: { user: 0, namespace: 0, token: 0, project: 0, issue: 0, note: 0, label: 0, link: 0, hook: 0, hookLog: 0, event: 0, member: 0, board: 0, boardList: 0 },
   };
 }
 

@@ -226,4 +226,31 @@ export interface SimProject {
   labelIndex: Map<number, Set<SimIssue>>;
   hooks: Map<number, SimHook>;
   repo: SimRepo;
+  /** Issue boards (`Board`), by id. */
+  boards: Map<number, SimBoard>;
+}
+
+/**
+ * A board list (`List`, app/models/list.rb): the Open (`backlog`) and Closed lists every board gets,
+ * which have no position and never show in the API, and label lists at positions 0, 1, 2 ...
+ */
+export interface SimBoardList {
+  id: number;
+  listType: 'backlog' | 'label' | 'closed';
+  labelId: number | null;
+  position: number | null;
+}
+
+/** A project issue board (`Board`, app/models/board.rb); the scope fields are Premium's. */
+export interface SimBoard {
+  id: number;
+  projectId: number;
+  name: string;
+  hideBacklogList: boolean;
+  hideClosedList: boolean;
+  lists: SimBoardList[];
+  /** Scope (Premium `scoped_issue_board`): labels, assignee and weight. */
+  labelIds: number[];
+  assigneeId: number | null;
+  weight: number | null;
 }

@@ -2,7 +2,7 @@ import type { Action } from '../core/actions.js';
 import type { ApplyResult } from '../core/executor.js';
 import { recordsLayout } from '../core/records-layout.js';
 import type { RecordsLayout } from '../core/records-layout.js';
-import type { Issue, IssueQuery } from '../gitlab/port.js';
+import type { Issue, IssueQuery } from '../core/gitlab-port.js';
 import type { WorkflowContext } from './workflow.js';
 
 /*

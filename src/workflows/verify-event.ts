@@ -1,7 +1,7 @@
 import { authorityLabelsAdded, hasCommands, judgeLabelMove, judgeNote, lastAdders } from '../core/event-authority.js';
 import type { Log } from '../core/log.js';
 import type { IssueEvent, NoteEvent, TrellisEvent } from '../events/types.js';
-import type { GitLabGateway, User } from '../gitlab/port.js';
+import type { GitLabGateway, User } from '../core/gitlab-port.js';
 
 /** What the check needs of a workflow context: GitLab, and which project holds the records. */
 export interface VerifyContext {

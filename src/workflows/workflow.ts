@@ -4,7 +4,7 @@ import type { Log } from '../core/log.js';
 import type { Roster } from '../core/roster.js';
 import type { RecordCache } from '../core/state-ports.js';
 import type { TrellisEvent } from '../events/types.js';
-import type { GitLabGateway, User } from '../gitlab/port.js';
+import type { GitLabGateway, User } from '../core/gitlab-port.js';
 
 /** Renders the Markdown + Handlebars templates of issue_templates/ and the built-in notes. */
 export interface Templates {
@@ -44,7 +44,7 @@ export interface WorkflowContext {
 }
 
 /**
- * A workflow: a pure planner plus a thin handler (STYLE.md). `onEvent` sees every event that is not
+ * A workflow: a pure planner plus a thin handler (docs/style.md#in-trellis). `onEvent` sees every event that is not
  * Trellis's own; `jobs` are scheduled or fanned-out work by name on the `jobs` queue.
  */
 export interface Workflow {

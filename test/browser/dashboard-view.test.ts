@@ -4,7 +4,7 @@ import { fiscalQuarter } from '../../src/core/fiscal-quarter.js';
 import { renderMarker } from '../../src/core/markers.js';
 import { parseRoster } from '../../src/core/parse-roster.js';
 import type { Roster } from '../../src/core/roster.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { checkpointsView, gearingView, internshipsView, trainingView } from '../../src/http/dashboard/dashboard-view.js';
 import { createPageRenderer } from '../../src/http/dashboard/dashboard-templates.js';
 import { learnerMarker, templateMarker } from '../../src/workflows/training/training-module.js';

@@ -1,4 +1,4 @@
-import type { GitLabGateway } from '../../src/gitlab/port.js';
+import type { GitLabGateway } from '../../src/core/gitlab-port.js';
 
 /**
  * The world every adapter under contract must start from: the records project with two files, a

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { AppError, PermanentError } from '../../src/core/errors.js';
-import type { HookSettings } from '../../src/gitlab/port.js';
+import type { HookSettings } from '../../src/core/gitlab-port.js';
 import { contractFixture as fx, type ContractContext } from './contract-fixture.js';
 
 /** Project, token user, user lookup and access level. */

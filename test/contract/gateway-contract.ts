@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { GitLabGateway } from '../../src/gitlab/port.js';
+import type { GitLabGateway } from '../../src/core/gitlab-port.js';
+import { boardsContract } from './contract-boards.js';
 import type { ContractContext, MakeGateway } from './contract-fixture.js';
 import { issueContract, listingContract } from './contract-issues.js';
 import { notesAndLinksContract } from './contract-notes.js';
@@ -10,7 +11,7 @@ export { contractFixture, type MakeGateway } from './contract-fixture.js';
 
 /**
  * The GitLab port's contract: what the executor and workflows rely on, checked the same way against
- * every adapter (STYLE.md). `makeGateway` is called before each test and must return a gateway on a
+ * every adapter (docs/style.md#in-trellis). `makeGateway` is called before each test and must return a gateway on a
  * fresh world shaped like `contractFixture`.
  */
 export function runGatewayContract(name: string, makeGateway: MakeGateway): void {
@@ -35,5 +36,6 @@ export function runGatewayContract(name: string, makeGateway: MakeGateway): void
     describe('notes and links', () => notesAndLinksContract(ctx));
     describe('files, labels and hooks', () => repositoryContract(ctx));
     describe('groups, projects in groups and members', () => placesContract(ctx));
+    describe('issue boards of projects and groups', () => boardsContract(ctx));
   });
 }

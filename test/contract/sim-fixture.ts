@@ -1,7 +1,7 @@
 import { createGitbeakerGateway, type GitbeakerGatewayOptions } from '../../src/gitlab/gitbeaker-adapter.js';
 import { unlimitedBudget } from '../../src/gitlab/api-budget.js';
 import { silentLog } from '../../src/core/log.js';
-import type { GitLabGateway } from '../../src/gitlab/port.js';
+import type { GitLabGateway } from '../../src/core/gitlab-port.js';
 import { startSimulator, type RunningSim, type SimSeed } from '../../src/sim/index.js';
 import { contractFixture as fx } from './contract-fixture.js';
 

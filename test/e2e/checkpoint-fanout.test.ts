@@ -54,7 +54,7 @@ describe('the quarter fan-out for a department of 60 on the API budget', () => {
     expect(counts).toMatchObject({ creates: 2, limited: 0 });
   }, 60_000);
 
-  it('the next quarter costs one creation per report and under 0.1 reads, at the creation limit', async () => {
+  it('the next quarter costs one creation per report and at most 0.1 reads (a fixed handful: listings and the boards), at the creation limit', async () => {
     e2e.setClock('2026-05-01T08:00:00.000Z');
     e2e.sim.resetRequests();
     const started = Date.now();
@@ -64,7 +64,7 @@ describe('the quarter fan-out for a department of 60 on the API budget', () => {
     console.info(`second quarter: ${JSON.stringify(counts)} per report; ${REPORTS.length} creations in ${seconds.toFixed(1)} s (limit ${CREATE_LIMIT}/min)`);
     expect((await checkpoints(e2e, 'FY27-Q2')).size).toBe(60);
     expect(counts.creates).toBe(1);
-    expect(counts.reads).toBeLessThan(0.1);
+    expect(counts.reads).toBeLessThanOrEqual(0.1);
     expect(counts.limited).toBe(0);
     // The budget allows a burst of 10, then one creation every 60000/(limit-10) ms: not faster
     // than that (never above the limit), and not much slower (workers keep up with the pace).

@@ -57,8 +57,15 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     const talk = (await conversations(e2e)).get('alice')!;
     expect([talk.confidential, assigneesOf(talk)]).toEqual([true, ['alice', 'carol']]);
     expect(talk.description).toContain('## 2. Your lighthouse');
+    // Asked in the department project, where others read: the reply names no record.
     const replies = (await botNotes(e2e, asked)).map((n) => n.body);
-    expect(replies).toEqual([expect.stringContaining(`Opened alice's big-picture career conversation: ${RECORDS_GROUP}/alice#${talk.iid} in alice's private records project, assigned to alice and carol.`)]);
+    expect(replies).toEqual([expect.stringContaining("Done. alice's big-picture career conversation is private, so this reply does not link it: alice and carol find it among the issues assigned to them")]);
+    expect(replies[0]).not.toContain(`${RECORDS_GROUP}/alice#`);
+    // Asked again on her own checkpoint, in her private records project, the reply links it.
+    await e2e.as('alice').comment(talk, `@${BOT} big-picture`);
+    await e2e.settle();
+    const there = (await botNotes(e2e, talk)).map((n) => n.body);
+    expect(there.some((b) => b.includes(`alice's big-picture career conversation is ${RECORDS_GROUP}/alice#${talk.iid}; Trellis did not open another.`))).toBe(true);
   });
 
   it('FY27-Q1 opens with one confidential checkpoint and one big-picture conversation per report, assigned to the report and the manager', async () => {
@@ -128,7 +135,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect((await botNotes(e2e, bob)).length).toBe(2);
   });
 
-  it('`checkpoint` and `big-picture` commands: refused for others, answered with the existing record for the report', async () => {
+  it('`checkpoint` and `big-picture` commands: refused for others, answered for the report without naming the private records in a place others read', async () => {
     const note = await e2e.as('bob').createIssue({ title: 'career questions' });
     await e2e.as('bob').comment(note, `@${BOT} checkpoint @alice`);
     await e2e.as('carol').comment(note, `@${BOT} checkpoint @alice\n@${BOT} big-picture @alice`);
@@ -138,10 +145,11 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect(replies).toEqual(
       expect.arrayContaining([
         expect.stringContaining('Only alice or their manager (carol) can open a FY27-Q1 career checkpoint'),
-        expect.stringContaining(`alice's FY27-Q1 career checkpoint is ${RECORDS_GROUP}/alice#${alice.iid}; Trellis did not open another.`),
-        expect.stringContaining(`alice's big-picture career conversation is ${RECORDS_GROUP}/alice#${(await conversations(e2e)).get('alice')!.iid}`),
+        expect.stringContaining("Done. alice's FY27-Q1 career checkpoint is private, so this reply does not link it"),
+        expect.stringContaining("Done. alice's big-picture career conversation is private, so this reply does not link it"),
       ]),
     );
+    expect(replies.join('\n')).not.toContain(`${RECORDS_GROUP}/alice#`);
     expect((await checkpoints(e2e, 'FY27-Q1')).size).toBe(REPORTS.length);
     await e2e.as('carol').comment(alice, `@${BOT} status`);
     await e2e.settle();
@@ -170,8 +178,11 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     const q1 = await checkpoints(e2e, 'FY27-Q1');
     for (const report of REPORTS) expect(stateOf(q1.get(report)!), report).toBe('checkpoint::review');
     const status = await statusNote(e2e, q1.get('alice')!);
-    expect(status).toContain('@alice and @carol: at your last 1:1 of the quarter, record the summary of progress');
-    expect(status).toContain('update the EFW ([EFW](https://example.com/efw/alice))');
+    expect(status).toContain('alice and carol: at your last 1:1 of the quarter, record the summary of progress');
+    // The ask is a new note, written once although the reminder ran twice.
+    const asks = (await botNotes(e2e, q1.get('alice')!)).filter((n) => n.body.startsWith('@alice and @carol: this checkpoint is in review'));
+    expect(asks).toHaveLength(1);
+    expect(asks[0]!.body).toContain('update the EFW ([EFW](https://example.com/efw/alice))');
   });
 
   it('a summary and a close make it done; a summary left open waits for quarter close; closing with an empty summary gets a reply', async () => {
@@ -267,7 +278,7 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     const alice = await checkpointOf(e2e, 'FY27-Q4', 'alice');
     expect([alice.due_date, alice.confidential, assigneesOf(alice)]).toEqual(['2027-01-31', true, ['alice', 'carol']]);
     expect(alice.description).toContain(`FY27-Q3 checkpoint: #${(await checkpointOf(e2e, 'FY27-Q3', 'alice')).iid}.`);
-    expect((await botNotes(e2e, asked)).map((n) => n.body)).toEqual([expect.stringContaining(`Opened alice's FY27-Q4 career checkpoint: ${RECORDS_GROUP}/alice#${alice.iid}`)]);
+    expect((await botNotes(e2e, asked)).map((n) => n.body)).toEqual([expect.stringContaining("Done. alice's FY27-Q4 career checkpoint is private")]);
     e2e.setClock('2026-11-01T09:00:00.000Z');
     e2e.sim.resetRequests();
     await runJob(e2e, 'checkpoint:close-quarter');

@@ -9,6 +9,7 @@ import { BOT, PROJECT, RECORDS_GROUP, startE2E } from '../helpers/e2e.js';
 import type { E2E } from '../helpers/e2e.js';
 import { REDIS_URL } from '../helpers/redis.js';
 import { checkpoints, conversations } from './checkpoint-helpers.js';
+import { command, theModule } from './training-helpers.js';
 
 /** What the one-shot commands (`trellis run-quarter`, `trellis reconcile`) report and record. */
 
@@ -50,5 +51,37 @@ describe('one-shot commands', () => {
     } finally {
       redis.disconnect();
     }
+  }, 60_000);
+
+  it('reconcile --dry-run prints each change it would make (record, field, from, to), and the run then makes exactly those', async () => {
+    const lines = async (dryRun: boolean): Promise<string[]> => {
+      const out: string[] = [];
+      expect(await reconcileCommand(config(), log, { dryRun, print: (l) => out.push(l), progress: () => undefined })).toBe(0);
+      return out;
+    };
+    const changeLines = (out: string[]) => out.filter((l) => / -> /.test(l)).map((l) => l.trim());
+    expect(changeLines(await lines(true))).toEqual([]);
+
+    // alice starts SRE I; then its state label is removed while GitLab's webhooks are down.
+    await command(e2e, 'alice', 'start sre-i');
+    const module = await theModule(e2e, 'alice', 'sre-i');
+    e2e.sim.setFaults({ webhook_drop_ratio: 1 });
+    try {
+      await e2e.as('alice').editIssue(module, { remove_labels: 'sre-i::not-started' });
+    } finally {
+      e2e.sim.setFaults({ webhook_drop_ratio: 0 });
+    }
+    const record = `${PROJECT}#${module.iid}`;
+    const predicted = await lines(true);
+    expect(predicted[0]).toMatch(/^reconcile \(dry run\) at .*: 1 would change$/);
+    expect(changeLines(predicted)).toEqual([`training       ${record}  labels: training-module -> sre-i::not-started, training-module`]);
+    // Nothing was written: the same dry run says the same again.
+    expect(changeLines(await lines(true))).toEqual(changeLines(predicted));
+
+    const done = await lines(false);
+    expect(done[0]).toMatch(/: 1 changed$/);
+    expect(changeLines(done)).toEqual(changeLines(predicted));
+    expect((await e2e.as('alice').issue(module)).labels.sort()).toEqual(['sre-i::not-started', 'training-module']);
+    expect(changeLines(await lines(true))).toEqual([]);
   }, 60_000);
 });

@@ -88,7 +88,11 @@ describe('the Staff+ IC gearing report, end to end', () => {
     const code = await reportGearingCommand(config, { dryRun: false, log: silentLog, print: (l) => lines.push(l), now: new Date('2026-03-09T10:00:00Z') });
     expect(code).toBe(0);
     expect(writes()).toBe(before);
-    expect(lines.join('\n')).toMatch(/^Delivery\s+delivery\s+Staff\+\s+1\s+policy 3:1\s+under\s+\(dan\)$/m);
+    expect(lines[0]).toMatch(/^TEAM\s+KIND\s+STAFF\+\s+ICS\s+POLICY\s+STATUS\s+STAFF\+ ENGINEERS$/);
+    expect(lines.join('\n')).toMatch(/^Delivery\s+delivery\s+1\s+1\s+3:1\s+under\s+dan$/m);
+    // Columns line up under their headers.
+    const status = lines[0]!.indexOf('STATUS');
+    expect(lines.find((l) => l.startsWith('Delivery'))!.slice(status)).toMatch(/^under\b/);
     expect(lines.at(-1)).toMatch(/^0 writes: http/);
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { BOT } from '../helpers/e2e.js';
+import { BOT, PROJECT } from '../helpers/e2e.js';
+import { runTaskProjectsSetup } from '../../src/workflows/setup/task-projects-setup.js';
 import type { ApiIssue, ApiNote, E2E } from '../helpers/e2e.js';
 import { requestText } from '../unit/internship-fixtures.js';
 import type { Answers } from '../unit/internship-fixtures.js';
@@ -45,13 +46,24 @@ export async function accessProjectId(e2e: E2E): Promise<number> {
 
 /**
  * Makes the access-requests project what it is in a department (everyone may see it, so requests
- * can be assigned to them) and, when `hook`, sends its issue events to Trellis too.
+ * can be assigned to them) and, when `hook`, lets `trellis setup` do its part there: with the bot
+ * made Maintainer, setup's task-projects step registers the hook that sends its events to Trellis.
  */
 export async function openAccessProject(e2e: E2E, people: readonly string[], opts: { hook: boolean }): Promise<number> {
   const id = await accessProjectId(e2e);
   const root = e2e.as('root');
   for (const username of people) await root.api('POST', `/projects/${id}/members`, { user_id: e2e.users[username], access_level: 30 });
-  if (opts.hook) await root.api('POST', `/projects/${id}/hooks`, { url: `${e2e.trellis.url}/webhooks/gitlab`, token: 'e2e-secret', issues_events: true, note_events: true });
+  if (opts.hook) {
+    await root.api('PUT', `/projects/${id}/members/${e2e.users[BOT]}`, { access_level: 40 });
+    const setup = await runTaskProjectsSetup({
+      gitlab: e2e.trellis.gitlab!,
+      roster: await e2e.trellis.roster!.current(),
+      departmentProject: PROJECT,
+      webhook: { publicUrl: e2e.trellis.url, secret: 'e2e-secret', resetToken: false },
+      dryRun: false,
+    });
+    expect(setup.rows.map((r) => r.outcome), JSON.stringify(setup.rows)).toEqual(['create']);
+  }
   return id;
 }
 

@@ -143,8 +143,20 @@ describe('private career records', () => {
     expect(ian).toHaveLength(2);
     for (const issue of ian) {
       expect(await readers(issue), issue.title).toEqual(['dave', 'ian', 'vera']);
-      expect((await e2e.as('root').issue(issue)).assignees.map((a) => a.username).sort(), issue.title).toEqual(['dave', 'ian']);
+      const now = await e2e.as('root').issue(issue);
+      expect(now.assignees.map((a) => a.username).sort(), issue.title).toEqual(['dave', 'ian']);
+      // The record's text names the new manager too, and nothing names grace any more.
+      expect(now.description, issue.title).toContain('with Dave Diaz (dave), their manager');
+      expect(now.description, issue.title).not.toMatch(/\bgrace\b|Grace/);
     }
+    // The checkpoint's privacy line says who can read it now.
+    const checkpoint = ian.find((i) => i.title.includes('checkpoint'))!;
+    expect((await e2e.as('root').issue(checkpoint)).description).toContain('dave (their current manager)');
+    // A second push of the same roster writes nothing.
+    e2e.sim.resetRequests();
+    await e2e.as('root').api('PUT', `/projects/${e2e.projectId}/repository/files/${encodeURIComponent('.trellis/roster.yml')}`, { branch: 'main', content: `${roster}\n# again\n`, commit_message: 'no change' });
+    await e2e.settle();
+    expect(e2e.sim.requests().byClass.write).toBe(1);
   }, 60_000);
 
   it('the audit removes a member added by hand, and /metrics then counts no over-privileged reader', async () => {

@@ -69,6 +69,8 @@ beforeAll(async () => {
         members: [{ username: 'trellis-bot', access_level: 40 }, { username: 'dev', access_level: 30 }, { username: 'alice', access_level: 30 }],
         files: { '.trellis/roster.yml': readFileSync(DEMO_ROSTER, 'utf8') },
       },
+      // The roster's access_requests_project: Trellis writes access requests there, so setup hooks it too.
+      { path: 'infra/access-requests', default_branch: 'main', members: [{ username: 'trellis-bot', access_level: 40 }] },
     ],
   });
   projectId = seeded.projects[PROJECT]!.id;
@@ -143,12 +145,16 @@ describe('trellis setup on the simulator', () => {
     expect(code).toBe(0);
     expect(writes()).toBe(before);
     // Every label, the two quarter labels, each synced template and the hook; the templates share one commit.
-    expect(rowsWith(out, 'would create')).toHaveLength(TRELLIS_LABELS.length + 2 + synced + 1);
+    // ... plus the hook of the access-requests project, where closing the last task must reach Trellis.
+    // ... and the Training and Internships boards (docs/boards.md; test/e2e/boards.test.ts).
+    expect(rowsWith(out, 'would create')).toHaveLength(TRELLIS_LABELS.length + 2 + synced + 1 + 1 + 2);
+    expect(out).toMatch(/infra\/access-requests: .*\/webhooks\/gitlab\s+would create\s+task project/);
     expect(rowsWith(out, 'skipped')).toHaveLength(own);
     // The private records: 7 record labels and 2 quarter labels on the group, a project per report with
     // its two members (one row each), vera as record reader, and the group webhook (Premium).
-    expect(recordRows(out, 'would create')).toHaveLength(9 + REPORTS + REPORTS + 1 + 1);
-    expect(out).toContain(`dry run: ${TRELLIS_LABELS.length + 2 + 1 + 1 + 9 + REPORTS * 2 + 1 + 1} writes needed, 0 problems`);
+    // ... and the Career checkpoints group board.
+    expect(recordRows(out, 'would create')).toHaveLength(9 + REPORTS + REPORTS + 1 + 1 + 1);
+    expect(out).toContain(`dry run: ${TRELLIS_LABELS.length + 2 + 1 + 1 + 9 + REPORTS * 2 + 1 + 1 + 1 + 3} writes needed, 0 problems`);
   });
 
   it('creates the labels (with their colours), the templates in one commit and the hook with the secret', async () => {
@@ -175,9 +181,25 @@ describe('trellis setup on the simulator', () => {
     expect(code, out).toBe(0);
     expect(writes()).toBe(before);
     expect(rowsWith(out, 'created|updated')).toEqual([]);
-    expect(rowsWith(out, 'unchanged').length).toBe(1 + 1 + TRELLIS_LABELS.length + 2 + synced + 1);
+    expect(rowsWith(out, 'unchanged').length).toBe(1 + 1 + TRELLIS_LABELS.length + 2 + synced + 1 + 1 + 2);
     expect(recordRows(out, 'created|updated|PROBLEM')).toEqual([]);
     expect(out).toContain('done: 0 writes, 0 problems');
+  });
+
+  it('hooks the access-requests project too, or says the bot needs Maintainer there', async () => {
+    const access = encodeURIComponent('infra/access-requests');
+    const [hook, ...others] = await api<ApiHook[]>('GET', `/projects/${access}/hooks`);
+    expect(others).toHaveLength(0);
+    expect(hook).toMatchObject({ url: `${receiver.url}/webhooks/gitlab`, issues_events: true, confidential_issues_events: true });
+    const bot = (await api<Array<{ id: number }>>('GET', '/users?username=trellis-bot'))[0]!;
+    await api('PUT', `/projects/${access}/members/${bot.id}`, { access_level: 30 });
+    try {
+      const { code, out } = await setup();
+      expect(code).toBe(1);
+      expect(out).toMatch(/infra\/access-requests\s+PROBLEM\s+the bot needs Maintainer on infra\/access-requests .*internships complete only at the hourly reconcile/);
+    } finally {
+      await api('PUT', `/projects/${access}/members/${bot.id}`, { access_level: 40 });
+    }
   });
 
   it('puts back a label someone recoloured and a template someone edited, committing only that file', async () => {

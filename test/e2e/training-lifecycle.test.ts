@@ -66,7 +66,7 @@ describe("a learner's SRE I module, from start to sign-off", () => {
     await e2e.as('alice').editIssue(module.iid, { description: tickAll(module.description ?? '') });
     await e2e.settle();
     expect(stateOf(await e2e.as('alice').issue(module.iid), 'sre-i')).toBe('sre-i::review');
-    expect(await statusNote(e2e, module.iid)).toContain('**Ready for sign-off.** @carol');
+    expect(await statusNote(e2e, module.iid)).toContain('**Ready for sign-off.** carol');
   });
 
   it('a teammate moving it to complete gets the label put back and a reply naming who can sign off', async () => {

@@ -14,7 +14,8 @@ import { inboxBacklog } from '../../src/queue/event-intake.js';
 import { EVENTS_QUEUE, JOBS_QUEUE } from '../../src/queue/queue-names.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { RunningSim } from '../../src/sim/index.js';
-import { deletePrefix, randomPrefix, REDIS_URL, testRedis } from './redis.js';
+import { connectRedis } from '../../src/redis/connect-redis.js';
+import { deletePrefix, randomPrefix, REDIS_URL } from './redis.js';
 
 export const PROJECT = 'infra/career';
 export const BOT = 'trellis-bot';
@@ -142,7 +143,8 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     const problems = records.rows.filter((r) => r.outcome === 'problem');
     if (problems.length > 0) throw new Error(`e2e: records setup: ${problems.map((p) => `${p.name}: ${p.detail}`).join('; ')}`);
   }
-  const conn = testRedis();
+  // The Redis Trellis uses (one Redis, or the cluster of REDIS_URL in opts.env).
+  const conn = connectRedis(trellis.redisUrl, { maxRetriesPerRequest: 3 });
   const queues = [new Queue(EVENTS_QUEUE, { connection: conn, prefix }), new Queue(JOBS_QUEUE, { connection: conn, prefix })];
 
   async function busy(): Promise<number> {

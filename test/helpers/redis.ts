@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { clearPrefix } from '../../src/redis/clear-prefix.js';
+import { masterNodes } from '../../src/redis/connect-redis.js';
+import type { RedisClient } from '../../src/redis/connect-redis.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -15,6 +17,13 @@ export function testRedis(opts: { maxRetriesPerRequest?: number | null } = {}): 
 }
 
 /** Deletes every key that starts with `prefix`. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+export async function deletePrefix(redis: RedisClient, prefix: string): Promise<void> {
   await clearPrefix(redis, prefix);
+}
+
+/** KEYS `pattern` on one Redis or on every master of a cluster (KEYS sees one node's keys). */
+export async function keysMatching(redis: RedisClient, pattern: string): Promise<string[]> {
+  await redis.ping();
+  const found = await Promise.all(masterNodes(redis).map((node) => node.keys(pattern)));
+  return found.flat();
 }

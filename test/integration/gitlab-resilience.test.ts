@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermanentError, TransientError } from '../../src/core/errors.js';
-import type { GitLabGateway } from '../../src/gitlab/port.js';
+import type { GitLabGateway } from '../../src/core/gitlab-port.js';
 import type { RunningSim } from '../../src/sim/index.js';
 import { draft } from '../contract/contract-fixture.js';
 import { simWithGateway } from '../contract/sim-fixture.js';

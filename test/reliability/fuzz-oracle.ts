@@ -1,5 +1,5 @@
 /**
- * What the webhook route must answer, written from the rules (webhook-route.ts, DESIGN.md, FACTS.md)
+ * What the webhook route must answer, written from the rules (webhook-route.ts, docs/architecture.md, docs/gitlab/facts.md)
  * and the fields Trellis reads (README "Architecture"), independently of the zod schemas it checks:
  * 401 without the right X-Gitlab-Token, 413 above the body limit, 400 for a body that is not JSON,
  * 422 when a kind Trellis handles lacks or mistypes a field it needs, 202 for everything else

@@ -22,7 +22,7 @@ fiscal_year_start_month: 2
 timezone: Europe/London
 teams:
   - { id: foundations, name: "Foundations Zr01 @here /label ~x <b>bold</b>", kind: sre, manager: carol }
-  - { id: verify, name: Verify, kind: other, manager: grace }
+  - { id: verify, name: "Verify Zi1 @all /close", kind: other, manager: grace }
   - { id: scalability, name: Scalability, kind: scalability, manager: frank }
   - { id: delivery, name: Delivery, kind: delivery, manager: dave }
 people:

@@ -38,7 +38,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The headers GitLab sends with a delivery (FACTS.md "Webhook delivery"). */
+/** The headers GitLab sends with a delivery (docs/gitlab/facts.md#webhook-delivery). */
 export function gitlabHeaders(event: string, opts: { token?: string; idempotencyKey?: string; webhookUuid?: string } = {}): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',

@@ -22,9 +22,10 @@ export interface WorkerProcess {
 
 /**
  * Starts a worker process with `env` over a clean environment, and waits until it logged `trellis started`.
- * `nodeFlags`: V8 flags before the script, e.g. `productionNodeFlags()` for the heap production runs with.
+ * `nodeFlags`: V8 flags before the script, e.g. `productionNodeFlags()` for the heap production runs with;
+ * `onLine`: sees every whole line it logs.
  */
-export async function startWorkerProcess(env: Record<string, string>, opts: { nodeFlags?: readonly string[] } = {}): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: Record<string, string>, opts: { nodeFlags?: readonly string[]; onLine?: (line: string) => void } = {}): Promise<WorkerProcess> {
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', 'src/cli.ts', 'serve', '--role', 'worker'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
@@ -32,16 +33,25 @@ export async function startWorkerProcess(env: Record<string, string>, opts: { no
   });
   const lines: string[] = [];
   let started = false;
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
+  // One reader per stream, each keeping the unfinished end of its last chunk.
+  const lineReader = () => {
+    let partial = '';
+    return (chunk: Buffer) => onText(partial, chunk, (rest) => (partial = rest));
+  };
+  const onText = (partial: string, chunk: Buffer, keep: (rest: string) => void) => {
+    const text = partial + chunk.toString('utf8');
+    const cut = text.lastIndexOf('\n');
+    keep(text.slice(cut + 1));
+    for (const line of text.slice(0, cut + 1).split('\n')) {
       if (line.trim() === '') continue;
+      opts.onLine?.(line);
       if (line.includes('"trellis started"')) started = true;
       lines.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
       if (lines.length > 60) lines.shift();
     }
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', lineReader());
+  child.stderr?.on('data', lineReader());
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
   let gone = false;
   void exited.then(() => (gone = true));

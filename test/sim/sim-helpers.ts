@@ -6,8 +6,10 @@ import { startSimulator, type RunningSim, type SimOptions, type SimSeed } from '
 
 /** The repository root (test/sim/ is two levels down). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** GitLab reference material beside the clone (shared/gitlab), as CI lays it out. */
-export const sharedGitlab = path.resolve(repoRoot, '..', 'shared', 'gitlab');
+/** The JSON schemas of GitLab's REST answers the simulator must match (test/fixtures/gitlab-schemas/README.md). */
+export const gitlabSchemas = path.join(repoRoot, 'test', 'fixtures', 'gitlab-schemas');
+/** GitLab's webhook payloads as its docs print them (webhooks/README.md). */
+export const webhookPayloads = path.join(repoRoot, 'webhooks');
 
 /** Parsed JSON in tests: shapes are asserted, not typed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedGitlab, startReceiver, startTeamSim, type Json } from './sim-helpers.js';
+import { startReceiver, startTeamSim, webhookPayloads, type Json } from './sim-helpers.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(sharedGitlab, 'webhooks', name), 'utf8')) as Json;
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(webhookPayloads, name), 'utf8')) as Json;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keys of `expected` (recursively through objects and first array items) that `actual` lacks. */

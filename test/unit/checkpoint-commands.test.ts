@@ -30,15 +30,23 @@ describe('`checkpoint [@user]`: who may open a checkpoint for whom', () => {
     ['anyone for someone not on the roster', 'carol', 'checkpoint @zed', 'zed is not on the roster, so Trellis cannot open a FY27-Q1 career checkpoint for them.'],
     ['someone not on the roster for themselves', 'zed', 'checkpoint', 'You are not on the roster'],
     ['a person without a manager', 'vera', 'checkpoint', 'vera has no manager on the roster'],
-    ['a name that is not a username', 'carol', 'checkpoint @a!b', '“@\u200Da\\!b” is not a username. Use `@trellis-bot checkpoint`'],
+    ['a name that is not a username', 'carol', 'checkpoint @a!b', '“@\u200Da!b” is not a username. Use `@trellis-bot checkpoint`'],
   ])('%s is refused, saying why', (_name, actor, text, why) => {
     const d = decide(actor, text);
     expect(d.kind).toBe('refuse');
     expect(d.kind === 'refuse' && d.reply).toContain(why);
   });
 
-  it('the reply says whether the checkpoint was opened now or already there, and mentions nobody', () => {
-    const args = { person: person(roster(), 'alice'), manager: person(roster(), 'carol'), quarter: Q, project: 'infra/career-records/alice', iid: 12 };
+  it('written where others may read it, the reply names no record', () => {
+    const args = { person: person(roster(), 'alice'), manager: person(roster(), 'carol'), quarter: Q, project: 'infra/career-records/alice', iid: 12, repliesInPrivate: false };
+    for (const created of [true, false]) {
+      const reply = checkpointCommandReply({ ...args, created, conversation: { iid: 11, created } });
+      expect(reply).toBe("Done. alice's FY27-Q1 career checkpoint is private, so this reply does not link it: alice and carol find it among the issues assigned to them, in alice's private records project.");
+    }
+  });
+
+  it('in the person\'s own records project the reply says whether the checkpoint was opened now or already there, and mentions nobody', () => {
+    const args = { person: person(roster(), 'alice'), manager: person(roster(), 'carol'), quarter: Q, project: 'infra/career-records/alice', iid: 12, repliesInPrivate: true };
     const opened = checkpointCommandReply({ ...args, created: true, conversation: { iid: 11, created: true } });
     expect(opened).toContain("Opened alice's FY27-Q1 career checkpoint: infra/career-records/alice#12 in alice's private records project, assigned to alice and carol, due 2026-04-30.");
     expect(opened).toContain("Trellis also opened alice's big-picture career conversation, infra/career-records/alice#11");

@@ -59,7 +59,7 @@ describe("a report's quarterly checkpoint as Trellis opens it", () => {
     const d = create('alice', { conversation: { iid: 12, values: '1. Curiosity\n2. Ping @all\n/close', lighthouse: 'Run <script>x</script> the platform', filledIn: true } }).draft.description;
     expect(d).toContain("This checkpoint serves Alice Adams's big-picture career conversation: #12.");
     expect(d).toContain('What matters to them:\n\n> 1\\. Curiosity\\\n> 2\\. Ping @\u200Dall\\\n> \\/close');
-    expect(d).toContain('Their lighthouse:\n\n> Run &lt;script&gt;x&lt;/script&gt; the platform');
+    expect(d).toContain('Their lighthouse:\n\n> Run &lt;script>x&lt;/script> the platform');
     expect(containsQuickAction(d)).toBe(false);
     expect(d).not.toMatch(/@all|<script>/);
   });
@@ -71,7 +71,7 @@ describe("a report's quarterly checkpoint as Trellis opens it", () => {
 
   it("links last quarter's checkpoint with the focus areas it left unfinished", () => {
     const d = create('alice', { previous: { iid: 7, quarter: 'FY27-Q3', chosen: ['A & B', 'C'], unfinished: ['A & B'] } }).draft.description;
-    expect(d).toContain('FY27-Q3 checkpoint: #7.\nFocus areas it left unfinished, to carry over or to close consciously:\n\n- A &amp; B\n');
+    expect(d).toContain('FY27-Q3 checkpoint: #7.\nFocus areas it left unfinished, to carry over or to close consciously:\n\n- A & B\n');
     expect(create('alice', { previous: { iid: 7, quarter: 'FY27-Q3', chosen: ['C'], unfinished: [] } }).draft.description).toContain('Every focus area it chose reached its target.');
     expect(create('alice', { previous: { iid: 7, quarter: 'FY27-Q3', chosen: [], unfinished: [] } }).draft.description).toContain('It recorded no focus areas.');
     expect(create('alice').draft.description).toContain('This is the first checkpoint Trellis has for Alice Adams.');
@@ -84,8 +84,8 @@ describe("a report's quarterly checkpoint as Trellis opens it", () => {
 
   it('a roster area with Markdown in it is shown literally and reads back as written', () => {
     const d = create('alice', { yaml: DEPARTMENT_WITH_ROLE }).draft.description;
-    expect(d).toContain('- [ ] Observability &amp; \\*alerting\\*');
-    const ticked = d.replace('- [ ] Observability &amp; \\*alerting\\*', '- [x] Observability &amp; \\*alerting\\*');
+    expect(d).toContain('- [ ] Observability & \\*alerting\\*');
+    const ticked = d.replace('- [ ] Observability & \\*alerting\\*', '- [x] Observability & \\*alerting\\*');
     expect(readCheckpoint(ticked).chosen).toEqual(['Observability & *alerting*']);
   });
 

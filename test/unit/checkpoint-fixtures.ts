@@ -8,7 +8,7 @@ import { createRenderer } from '../../src/core/render-template.js';
 import type { Renderer } from '../../src/core/render-template.js';
 import { findPerson } from '../../src/core/roster.js';
 import type { Person, Roster } from '../../src/core/roster.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { checkpointMarker, checkpointTitle } from '../../src/workflows/checkpoint/checkpoint-record.js';
 import { planCreateCheckpoint } from '../../src/workflows/checkpoint/plan-create-checkpoint.js';
 import type { ConversationLink, PreviousLink } from '../../src/workflows/checkpoint/plan-create-checkpoint.js';

@@ -14,11 +14,12 @@ describe('the checkpoint calendar as job schedulers', () => {
     expect(quarterStartMonths(start)).toEqual(months);
   });
 
-  it("quarters open and close at 09:00 on their first day in the roster's time zone; the review check runs daily; 360 gathering on each review date", () => {
+  it("quarters open and close at 09:00 on their first day in the roster's time zone; the review check and the 1:1 nudge run daily; 360 gathering on each review date", () => {
     expect(checkpointSchedules(roster())).toEqual([
       { id: 'checkpoint-quarter-open', cron: '0 9 1 2,5,8,11 *', tz: 'Europe/London', job: 'checkpoint:open-quarter' },
       { id: 'checkpoint-quarter-close', cron: '0 9 1 2,5,8,11 *', tz: 'Europe/London', job: 'checkpoint:close-quarter' },
       { id: 'checkpoint-review-reminder', cron: '0 9 * * *', tz: 'Europe/London', job: 'checkpoint:review-reminder' },
+      { id: 'checkpoint-focus-nudge', cron: '0 9 * * *', tz: 'Europe/London', job: 'checkpoint:focus-nudge' },
       { id: 'checkpoint-evidence-03-01', cron: '0 9 1 3 *', tz: 'Europe/London', job: 'checkpoint:gather-year', data: { date: '03-01' } },
       { id: 'checkpoint-evidence-09-01', cron: '0 9 1 9 *', tz: 'Europe/London', job: 'checkpoint:gather-year', data: { date: '09-01' } },
     ]);

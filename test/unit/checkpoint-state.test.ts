@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkpointState, phaseOf, planCheckpoint, reviewDate } from '../../src/workflows/checkpoint/plan-checkpoint.js';
 import type { Trigger } from '../../src/workflows/checkpoint/plan-checkpoint.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { checkpointIssue, ofKind, quarter, roster, tickAreas, withSummary } from './checkpoint-fixtures.js';
 
 const Q1 = quarter('FY27-Q1'); // 2026-02-01 .. 2026-04-30
@@ -91,10 +91,16 @@ describe('planning a checkpoint after a change', () => {
     expect(ofKind(actions, 'upsert-note')[0]?.body).toContain('One focus area is ticked: Infrastructure as code and configuration management.');
   });
 
-  it('in the review window the status note asks both people, by mention, to record the summary and update the EFW', () => {
-    const body = ofKind(plan(alice(), '2026-04-16', { kind: 'pass' }), 'upsert-note')[0]!.body;
-    expect(body).toContain('@alice and @carol: at your last 1:1 of the quarter, record the summary of progress');
-    expect(body).toContain('update the EFW ([EFW](https://example.com/efw/alice))');
+  it('in the review window a new note asks both people, by mention, to record the summary and update the EFW; the status note names them plainly', () => {
+    const actions = plan(alice(), '2026-04-16', { kind: 'pass' });
+    const body = ofKind(actions, 'upsert-note')[0]!.body;
+    expect(body).toContain('alice and carol: at your last 1:1 of the quarter, record the summary of progress');
+    expect(body).not.toContain('@');
+    const asks = ofKind(actions, 'reply');
+    expect(asks.map((a) => a.body)).toEqual([expect.stringMatching(/^@alice and @carol: this checkpoint is in review \(FY27-Q1 ends on 2026-04-30\): at your last 1:1 of the quarter, record the summary of progress/)]);
+    expect(asks[0]!.body).toContain('update the EFW ([EFW](https://example.com/efw/alice))');
+    // The same ask on every later pass: one marker, so the executor writes it once.
+    expect(ofKind(plan(alice(), '2026-04-20', { kind: 'pass' }), 'reply').map((a) => a.marker)).toEqual(asks.map((a) => a.marker));
   });
 
   it('a summary written and the issue closed make it done, without closing again or mentioning anyone', () => {
@@ -164,7 +170,7 @@ describe('planning a checkpoint after a change', () => {
   it('focus areas people wrote are quoted without mentions, quick actions or HTML', () => {
     const description = alice().description.replace('## Focus areas\n', '## Focus areas\n\n- [x] Talk to @all <b>now</b>\n- [x] /close it\n');
     const body = ofKind(plan(alice({ description }), '2026-02-12'), 'upsert-note')[0]!.body;
-    expect(body).toContain('Talk to @\u200Dall &lt;b&gt;now&lt;/b&gt;');
+    expect(body).toContain('Talk to @\u200Dall &lt;b>now&lt;/b>');
     expect(body).not.toMatch(/@all|<b>|^\/close/m);
   });
 });

@@ -4,8 +4,8 @@ import { conversationReplyAction, conversationStatus, planBigPicture, planEnsure
 import { BOT, conversationTemplate, person, roster } from './checkpoint-fixtures.js';
 
 const template = conversationTemplate();
-const bigPicture = (actor: string, text: string, existing: { iid: number } | null = null) =>
-  planBigPicture({ command: parseCommands(`@${BOT} ${text}`, BOT)[0]!, actor, roster: roster(), bot: BOT, existing, template, project: `infra/career-records/${/@(\w+)/.exec(text)?.[1] ?? actor}` });
+const bigPicture = (actor: string, text: string, existing: { iid: number } | null = null, repliesInPrivate = true) =>
+  planBigPicture({ command: parseCommands(`@${BOT} ${text}`, BOT)[0]!, actor, roster: roster(), bot: BOT, existing, template, project: `infra/career-records/${/@(\w+)/.exec(text)?.[1] ?? actor}`, repliesInPrivate });
 
 describe('`big-picture [@user]`', () => {
   it.each([
@@ -44,7 +44,18 @@ describe('`big-picture [@user]`', () => {
   it('the issue introduces the person and manager by name, escaped, above the template', () => {
     const r = roster();
     const action = planEnsureConversation({ person: { ...person(r, 'alice'), name: 'Alice <b>@all</b>' }, manager: person(r, 'carol'), template });
-    expect(action.kind === 'ensure-issue' && action.draft.description).toMatch(/^For Alice &lt;b&gt;@\u200Dall&lt;\/b&gt; \(alice\), with Carol Chen \(carol\), their manager\.\n\n## Big picture career conversation/);
+    expect(action.kind === 'ensure-issue' && action.draft.description).toMatch(/^For Alice &lt;b>@\u200Dall&lt;\/b> \(alice\), with Carol Chen \(carol\), their manager\.\n\n## Big picture career conversation/);
+  });
+
+  it.each([
+    ['opened', null],
+    ['already there', { iid: 9 }],
+  ])('written where others may read it (%s), the reply names no record and says who finds it', (_name, existing) => {
+    const plan = bigPicture('carol', 'big-picture @bob', existing, false);
+    expect(plan.actions).toHaveLength(existing ? 0 : 1);
+    const reply = plan.reply(new Map([['conversation', { iid: 31 }]]), !existing);
+    expect(reply).toBe("Done. bob's big-picture career conversation is private, so this reply does not link it: bob and carol find it among the issues assigned to them, in bob's private records project.");
+    expect(reply).not.toMatch(/#\d|career-records/);
   });
 
   it('a note is answered once: the reply is keyed by the note id', () => {

@@ -20,8 +20,9 @@ describe('the big-picture career conversation template', () => {
       '## 1. What matters to you',
       '## 2. Your lighthouse',
       '## 3. Where you are now',
+      '### Your current role, as you see it',
       '### Strengths',
-      '### Gaps',
+      '### Weaknesses and gaps',
       '## 4. Action plan',
       '### Growing your network',
       '### Role development',
@@ -39,6 +40,23 @@ describe('the big-picture career conversation template', () => {
     expect(template).toContain('SMART: specific, measurable, achievable, relevant and time-bound');
     expect(template).toContain('Mentors who can teach you and sponsors who can open doors');
     expect(template).toContain('About 10% of your time');
+  });
+
+  it("carries the handbook's prompts: the pinnacle, where you are now, the immediate next step, values confirmed together", () => {
+    for (const prompt of [
+      'What do you spend your day doing?',
+      'Who are you working with?',
+      'What size of company',
+      'What industry are you in?',
+      'Are you a high-level individual contributor, or a manager?',
+      '### Your current role, as you see it',
+      '### Strengths',
+      '### Weaknesses and gaps',
+      'often the next level in your role, sometimes a lateral move',
+      'you adjust them until you both\nagree they are yours',
+    ]) {
+      expect(template).toContain(prompt);
+    }
   });
 
   it('labels and makes confidential an issue a person opens from the dropdown, but Trellis renders it without quick actions', () => {
@@ -77,6 +95,11 @@ describe("reading what a person wrote in their conversation", () => {
       strengths: null,
       filledIn: true,
     });
+  });
+
+  it('an answer written on the prompt line is the answer without the prompt, so no prompt lands in a quote', () => {
+    const text = template.replace('Your lighthouse:\n', 'Your lighthouse: lead the #production on-call rotation\n');
+    expect(readConversation(text, template).lighthouse).toBe('lead the #production on-call rotation');
   });
 
   it('a renumbered heading is still found, and comments are not answers', () => {

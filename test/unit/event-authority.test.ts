@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorityLabelsAdded, hasCommands, judgeLabelMove, judgeNote, lastAdders, needsAuthority } from '../../src/core/event-authority.js';
-import type { LabelEvent, Note } from '../../src/gitlab/port.js';
+import type { LabelEvent, Note } from '../../src/core/gitlab-port.js';
 
 const BOT = 'trellis-bot';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatOffset, matchBuddies, offsetDistance, utcOffsetMinutes } from '../../src/workflows/internship/match-buddies.js';
+import { proposePairing } from '../../src/workflows/internship/match-pairing.js';
 import { demoRoster, rosterWith } from './internship-fixtures.js';
 
 const JANUARY = '2027-01-11';
@@ -116,5 +117,32 @@ describe('proposing on-call shadow buddies', () => {
       { username: 'ok', team: 'sre-b', timezone: 'Europe/Berlin' },
     ]);
     expect(names({ roster, requester: 'ME', timezone: 'Europe/Berlin', start: JULY })).toEqual(['ok']);
+  });
+});
+
+describe('proposing a pairing engineer', () => {
+  const pick = (roster: Parameters<typeof proposePairing>[0]['roster'], avoid: string | null = null, timezone = 'Europe/Dublin') =>
+    proposePairing({ roster, requester: 'ian', timezone, start: JULY, avoid })?.person.username ?? null;
+
+  it('the nearest Reliability engineer, on call or not; never the requester, a manager, or someone outside an SRE team', () => {
+    const roster = rosterWith([
+      { username: 'ian', team: 'sre-a', timezone: 'Europe/Dublin', manager: 'mia' },
+      { username: 'mia', team: 'sre-a', timezone: 'Europe/London' }, // manages ian
+      { username: 'm', team: 'sre-b', timezone: 'Europe/London' }, // the teams' manager
+      { username: 'dev', team: 'dev', timezone: 'Europe/London' },
+      { username: 'far', team: 'sre-b', timezone: 'Asia/Tokyo' },
+      { username: 'near', team: 'sre-c', timezone: 'Europe/Berlin', onCall: false },
+    ]);
+    expect(pick(roster)).toBe('near');
+  });
+
+  it('is deterministic: equally near, someone other than the proposed buddy, then by username', () => {
+    expect(pick(demoRoster())).toBe('alice');
+    expect(pick(demoRoster(), 'alice')).toBe('bob');
+    expect(pick(demoRoster(), 'bob')).toBe('alice');
+  });
+
+  it('nobody to propose when the roster has no Reliability engineer but the requester', () => {
+    expect(pick(rosterWith([{ username: 'ian', team: 'sre-a', timezone: 'Europe/Dublin' }]))).toBeNull();
   });
 });

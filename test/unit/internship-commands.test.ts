@@ -3,7 +3,7 @@ import type { Action } from '../../src/core/actions.js';
 import { containsQuickAction } from '../../src/core/markdown-safety.js';
 import { markerId } from '../../src/core/markers.js';
 import { parseCommands } from '../../src/core/parse-command.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { parseRecord } from '../../src/workflows/internship/internship-request.js';
 import { internshipCommands, notARequestReply, planCommand } from '../../src/workflows/internship/plan-commands.js';
 import type { CommandInput } from '../../src/workflows/internship/plan-commands.js';
@@ -39,8 +39,9 @@ describe('approve', () => {
     const then = finish(plan);
     expect(ofKind(then, 'set-labels')[0]?.add).toEqual(['internship-request', 'internship::active']);
     const approval = parseRecord(ofKind(then, 'upsert-note')[0]?.body).approval;
-    expect(approval).toEqual({ by: 'grace', buddy: 'alice', at: '2026-04-01T10:00:00.000Z', start: '2026-05-04', end: '2026-06-15' });
-    expect(replyOf(then)).toContain('**Approved** by Grace Green (grace): Ian Ito (ian) interns with Reliability Engineering from 2026-05-04 to 2026-06-15. On-call buddy: Alice Adams (alice).');
+    expect(approval).toEqual({ by: 'grace', buddy: 'alice', at: '2026-04-01T10:00:00.000Z', start: '2026-05-04', end: '2026-06-15', pairing: 'bob' });
+    expect(replyOf(then)).toContain('**Approved** by Grace Green (grace): Ian Ito (ian) interns with Reliability Engineering from 2026-05-04 to 2026-06-15. On-call buddy: Alice Adams (alice). Pairing engineer: Bob Brown (bob).');
+    expect(replyOf(then)).toContain('Training modules opened: #43, #44, due 2026-04-29');
   });
 
   it('`approve @olivia` makes olivia the buddy, even five hours away: the manager chose', () => {
@@ -55,6 +56,37 @@ describe('approve', () => {
     const assignees = (text: string) => ofKind(command(text, 'grace', { issue }).actions, 'ensure-issue').find((a) => a.ref === taskRef('on-call'))?.draft.assignees;
     expect(assignees('approve')).toEqual(['ian', 'pat']);
     expect(assignees('approve @bob')).toEqual(['ian', 'bob']);
+  });
+
+  it('a requested buddy far away stays the default (the manager decides); `approve @olivia` takes the nearest instead', () => {
+    const issue = requestIssue({ description: requestText({ timezone: 'America/Toronto', buddy: '@sam' }) });
+    const assignees = (text: string) => ofKind(command(text, 'grace', { issue }).actions, 'ensure-issue').find((a) => a.ref === taskRef('on-call'))?.draft.assignees;
+    expect(assignees('approve')).toEqual(['ian', 'sam']);
+    expect(assignees('approve @olivia')).toEqual(['ian', 'olivia']);
+  });
+
+  it('the pairing engineer is the proposal unless the approval names another: `approve pair @sam`, also after a buddy', () => {
+    const pairing = (text: string, issue = requestIssue()) => {
+      const plan = command(text, 'grace', { issue });
+      return [ofKind(plan.actions, 'ensure-issue').find((a) => a.ref === taskRef('pairing'))?.draft.assignees, parseRecord(ofKind(finish(plan), 'upsert-note')[0]?.body).approval?.pairing];
+    };
+    expect(pairing('approve')).toEqual([['ian', 'bob'], 'bob']);
+    expect(pairing('approve pair @sam')).toEqual([['ian', 'sam'], 'sam']);
+    expect(pairing('approve pairing:@sam')).toEqual([['ian', 'sam'], 'sam']);
+    expect(pairing('approve @olivia pair @sam, thanks')).toEqual([['ian', 'sam'], 'sam']);
+    expect(pairing('approve, happy to pair @sam')).toEqual([['ian', 'bob'], 'bob']);
+    // Without on-call shadowing, a lone name can only mean the pairing engineer.
+    expect(pairing('approve @sam', requestIssue({ description: requestText({ onCall: false }) }))).toEqual([['ian', 'sam'], 'sam']);
+  });
+
+  it.each([
+    ['the requester as pairing engineer', 'approve pair @ian', requestText(), 'Trellis cannot make that person the pairing engineer: nobody pairs with themselves.'],
+    ['a pairing engineer nobody knows', 'approve pair @nobody', requestText(), 'nobody” is not on the roster.'],
+    ['a pairing engineer on a request without pairing', 'approve pair @sam', requestText({ pairing: false }), 'This request does not ask for pairing, so there is no pairing engineer to name.'],
+  ])('naming %s is refused and says why', (_, text, description, why) => {
+    const plan = command(text, 'grace', { issue: requestIssue({ description }) });
+    expect(plan.decision).toBe('refused');
+    expect(replyOf(plan.actions)).toContain(why);
   });
 
   it('words after approve are a comment, not a buddy', () => {
@@ -140,6 +172,14 @@ describe('status and where commands work', () => {
   it('status on an approved internship counts its tasks', () => {
     const plan = command('status', 'ian', { record: { approval: APPROVAL, decline: null }, tasks: [taskIssue('pairing', { state: 'closed' }), taskIssue('on-call')] });
     expect(replyOf(plan.actions)).toContain('**active**: approved by Grace Green (grace) on 2026-04-02, 1 of 2 task issues closed');
+  });
+
+  it('status with every task closed before the start says it is still active and completes on the start date', () => {
+    const tasks = [taskIssue('pairing', { state: 'closed' }), taskIssue('on-call', { state: 'closed' })];
+    const early = command('status', 'ian', { record: { approval: APPROVAL, decline: null }, tasks });
+    expect(replyOf(early.actions)).toContain('**active**: approved by Grace Green (grace) on 2026-04-02, 2 of 2 task issues closed. It completes on its start date, 2026-05-04.');
+    const later = command('status', 'ian', { record: { approval: APPROVAL, decline: null }, tasks, now: new Date('2026-05-04T08:00:00.000Z') });
+    expect(replyOf(later.actions)).toContain('**completed**');
   });
 
   it('approve and decline are answered anywhere; status only on requests, where other workflows answer it elsewhere', () => {

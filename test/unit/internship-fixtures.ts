@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { renderMarker } from '../../src/core/markers.js';
 import type { Roster } from '../../src/core/roster.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { REQUEST_LABEL } from '../../src/workflows/internship/internship-request.js';
 import type { Approval, RequestRecord, TaskIssue, TaskKind } from '../../src/workflows/internship/internship-request.js';
 import { taskMarker } from '../../src/workflows/internship/internship-request.js';
@@ -126,7 +126,7 @@ export function taskIssue(kind: TaskKind, fields: Partial<Issue> & { project?: s
 }
 
 /** Grace's approval of ian's request, as the status note records it. */
-export const APPROVAL: Approval = { by: 'grace', buddy: 'alice', at: '2026-04-02T10:00:00.000Z', start: '2026-05-04', end: '2026-06-15' };
+export const APPROVAL: Approval = { by: 'grace', buddy: 'alice', at: '2026-04-02T10:00:00.000Z', start: '2026-05-04', end: '2026-06-15', pairing: null };
 
 /** A label event by `actor` changing the request's labels from `previous` to `current`. */
 export function labelEvent(actor: string, previous: string[], current: string[]): RequestEvent {

@@ -135,6 +135,12 @@ describe('checking a request against the roster', () => {
     ['no way of working', { pairing: false, onCall: false, delivery: false }, 'ways', 'tick at least one'],
     ['a buddy who is not on call', { buddy: '@dan' }, 'buddy', 'dan is not on call'],
     ['themselves as buddy', { buddy: 'ian' }, 'buddy', 'you cannot shadow yourself'],
+    [
+      'a team the roster does not know',
+      { team: 'Verify Pipeline' },
+      'team',
+      '**Team**: “Verify Pipeline” is not a team on the roster. Write one of the teams it knows: Reliability: Foundations; Reliability: Observability; Delivery; Scalability; Verify: Pipeline Execution.',
+    ],
   ] as const)('%s is a problem that says what to fix', (_, answers, field, text) => {
     const { problems, request } = check(requestText(answers));
     expect(request).toBeNull();
@@ -145,6 +151,7 @@ describe('checking a request against the roster', () => {
   it.each([
     ['a bad time zone and a start date in the past', { timezone: 'Mars/Olympus', start: '2026-03-02', length: '6', manager: 'the boss' }, ['manager', 'timezone', 'start', 'length']],
     ['a start date that does not read and a length that does not either', { start: 'soon', length: '14 months', goal: '', pairing: false, onCall: false, delivery: false }, ['goal', 'start', 'length', 'ways']],
+    ['an unknown team, a wrong manager and no goal', { team: 'Platform', manager: '@carol', goal: '' }, ['team', 'manager', 'goal']],
   ] as const)('%s are named in one reply, with every other problem', (_, answers, fields) => {
     expect(check(requestText(answers)).problems.map((p) => p.field)).toEqual(fields);
   });
@@ -152,6 +159,21 @@ describe('checking a request against the roster', () => {
   it('a start date counts as past with no readable zone only when it is past everywhere', () => {
     const late = checkRequest(parseRequest(requestText({ timezone: 'Mars/Olympus', start: '2026-03-31' })), 'ian', demoRoster(), new Date('2026-04-01T10:00:00.000Z'));
     expect(late.problems.map((p) => p.field)).toEqual(['timezone']);
+  });
+
+  it.each([
+    ['its name as the roster writes it', 'Verify: Pipeline Execution'],
+    ['its name in another case and spacing', 'verify:  pipeline execution'],
+    ['its id', 'VERIFY'],
+    ['another team of the roster', 'Scalability'],
+  ])('a team written as %s is a roster team, shown with its roster name', (_, team) => {
+    const { problems, request } = check(requestText({ team }));
+    expect(problems).toEqual([]);
+    expect(request?.team?.name).toBe(team === 'Scalability' ? 'Scalability' : 'Verify: Pipeline Execution');
+  });
+
+  it('no team written is the requester\'s team on the roster', () => {
+    expect(check(requestText({ team: '' })).request?.team?.id).toBe('verify');
   });
 
   it.each(['@bob', 'bob', 'Bob Brown (@bob)'])('an on-call buddy written as %j is read as bob', (buddy) => {

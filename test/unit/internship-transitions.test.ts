@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/actions.js';
 import { containsQuickAction } from '../../src/core/markdown-safety.js';
 import { findMarkers, markerId } from '../../src/core/markers.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { approvalMarker, parseRecord } from '../../src/workflows/internship/internship-request.js';
 import { planRequest, UNEXPLAINED_LABEL_GRACE_MS } from '../../src/workflows/internship/plan-request.js';
 import type { RequestEvent } from '../../src/workflows/internship/plan-request.js';
@@ -25,18 +25,50 @@ function replies(actions: readonly Action[]): string[] {
 }
 
 describe('a new request is checked', () => {
-  it('a complete request goes to pending-approval with one note that mentions who decides, proposes buddies, reports training and says how to approve', () => {
+  it('a complete request goes to pending-approval: a new note asks the manager and Reliability Engineering; the status note names them, proposes buddies, reports training and says how to approve', () => {
     const plan = planRequest(requestInput({ event: { actor: 'ian', action: 'open', changes: {} } }));
     expect(plan.decision).toBe('pending-approval');
     expect(labelsSet(plan.actions)).toEqual(PENDING);
-    expect(replies(plan.actions)).toEqual([]);
+    // The ask is a new note (GitLab emails nobody about a mention added by editing a note).
+    const [ask, ...more] = replies(plan.actions);
+    expect(more).toEqual([]);
+    expect(ask).toMatch(/^@grace: Ian Ito \(ian\) asks to intern with Reliability Engineering, and the request is complete\. .*`@trellis-bot approve`/);
+    expect(ask).toContain('@carol @erin: for Reliability Engineering.');
     const note = statusBody(plan.actions);
-    expect(note).toContain('@carol @erin @grace: Ian Ito (ian) asks to intern');
+    expect(note).toContain('For carol, erin, grace: Ian Ito (ian) asks to intern');
+    expect(note).not.toMatch(/(^|\s)@(carol|erin|grace)\b/);
     expect(note).toMatch(/1\. Alice Adams \(alice\), Reliability: Foundations, Europe\/Berlin \(UTC\+02:00\), 1 h apart\n2\. Bob Brown \(bob\)/);
     expect(note).toContain('**Training:** SRE I: missing (no module issue yet) · SRE II: missing (no module issue yet). Completing both before the start is recommended');
-    expect(note).toContain('Grace Green (grace) comments `@trellis-bot approve` (the on-call buddy is then alice), or `@trellis-bot approve @username`');
-    expect(note).toContain('- **When:** from 2026-05-04 for 6 weeks (until 2026-06-15), 20\\% of their time');
+    expect(note).toContain('Grace Green (grace) comments `@trellis-bot approve` (the on-call buddy is then alice, the pairing engineer bob), or `@trellis-bot approve @username` to choose another on-call SRE as buddy, or `@trellis-bot approve pair @username` to choose another pairing engineer');
+    // The pairing proposal: the nearest Reliability engineer who is not a manager; alice and bob are
+    // equally near, and bob is not already the proposed buddy.
+    expect(note).toContain('**Pairing engineer** (proposed: the Reliability engineer, not a manager, nearest to Europe/Dublin on 2026-05-04): Bob Brown (bob), Reliability: Foundations, Europe/Paris (UTC+02:00), 1 h apart. Grace Green (grace) confirms them by approving');
+    expect(note).toContain('- **When:** from 2026-05-04 for 6 weeks (until 2026-06-15), 20% of their time');
     expect(note).toContain('- **Timezone:** Europe/Dublin, UTC+01:00 on 2026-05-04\n');
+  });
+
+  it('a requested on-call buddy 9.5 hours away: the note and the ask to the manager say how far, and propose the nearest instead', () => {
+    const issue = requestIssue({ description: requestText({ timezone: 'America/Toronto', buddy: '@sam' }) });
+    const plan = planRequest(requestInput({ issue, event: { actor: 'ian', action: 'open', changes: {} } }));
+    expect(plan.decision).toBe('pending-approval');
+    const note = statusBody(plan.actions);
+    const [ask] = replies(plan.actions);
+    for (const text of [note, ask]) {
+      expect(text).toContain('**The requested on-call buddy is far away:** ian asked for Sam Singh (sam), Reliability: Foundations, Asia/Kolkata (UTC+05:30), 9 h 30 min apart from ian\'s America/Toronto (UTC-04:00) on 2026-05-04.');
+      expect(text).toContain('more than the three hours Trellis proposes buddies within');
+      expect(text).toContain('1. Olivia Ortiz (olivia), Reliability: Observability, America/Toronto (UTC-04:00), same time\n2. Pat Park (pat)');
+      expect(text).toContain('`@trellis-bot approve @olivia` takes the nearest, `@trellis-bot approve` keeps sam.');
+    }
+    expect(ask).toMatch(/^@grace: /);
+    // Names only (GitLab makes no mention inside a code span: the commands to write are code).
+    expect(note.replace(/`[^`]*`/g, '')).not.toMatch(/@(sam|olivia|pat|grace)\b/);
+  });
+
+  it('a requested buddy within three hours is accepted without a warning', () => {
+    const issue = requestIssue({ description: requestText({ buddy: '@bob' }) });
+    const plan = planRequest(requestInput({ issue, event: { actor: 'ian', action: 'open', changes: {} } }));
+    expect(statusBody(plan.actions)).toContain('ian asked for Bob Brown (bob), Reliability: Foundations, Europe/Paris (UTC+02:00), 1 h apart, who becomes the buddy');
+    expect([statusBody(plan.actions), ...replies(plan.actions)].join('\n')).not.toContain('far away');
   });
 
   it('the training line says which modules are done and which are in progress, from the module issues', () => {
@@ -69,7 +101,15 @@ describe('a new request is checked', () => {
     const issue = requestIssue({ labels: ['internship-request', 'internship::needs-info'] });
     const plan = planRequest(requestInput({ issue, event: { actor: 'ian', action: 'update', changes: { description: { previous: requestText({ manager: '' }) } } } }));
     expect(labelsSet(plan.actions)).toEqual(PENDING);
-    expect(replies(plan.actions)).toEqual([]);
+    expect(replies(plan.actions)).toEqual([expect.stringMatching(/^@grace: Ian Ito \(ian\) asks to intern/)]);
+  });
+
+  it('a pending request edited again asks nobody again; its redelivered opening asks with the same note', () => {
+    const pending = requestIssue({ labels: PENDING });
+    const edited = planRequest(requestInput({ issue: pending, event: { actor: 'ian', action: 'update', changes: { description: { previous: requestText({ goal: 'x' }) } } } }));
+    expect(replies(edited.actions)).toEqual([]);
+    const markers = () => ofKind(planRequest(requestInput({ event: { actor: 'ian', action: 'open', changes: {} } })).actions, 'reply').map((a) => markerId(a.marker));
+    expect(markers()).toEqual(markers());
   });
 
   it('applying `internship::requested` to any issue makes it a request and checks it', () => {
@@ -89,7 +129,7 @@ describe('a new request is checked', () => {
     const note = statusBody(planRequest(requestInput({ issue })).actions);
     expect(containsQuickAction(note)).toBe(false);
     expect(note).not.toMatch(/@(all|dan)\b/);
-    expect(note.match(/@carol\b/g)).toHaveLength(1);
+    expect(note).not.toMatch(/(^|\s)@carol\b/);
     expect(findMarkers(note)).toEqual([]);
     expect(parseRecord(note).approval).toBeNull();
   });
@@ -105,10 +145,11 @@ describe('approval by label', () => {
     const ensured = ofKind(plan.actions, 'ensure-issue');
     expect(ensured.map((a) => [markerId(a.marker), a.project ?? 'records', a.draft.assignees, a.draft.dueDate])).toEqual([
       ['internship-task:12/on-call', 'records', ['ian', 'alice'], '2026-05-18'],
-      ['internship-task:12/pairing', 'records', ['ian'], '2026-06-15'],
-      ['internship-task:12/access', 'infra/access-requests', ['ian'], '2026-06-15'],
-      ['sre-i:ian', 'records', ['ian'], undefined],
-      ['sre-ii:ian', 'records', ['ian'], undefined],
+      ['internship-task:12/pairing', 'records', ['ian', 'bob'], '2026-06-15'],
+      // Due three working days before Monday 2026-05-04: access and training are ready on day one.
+      ['internship-task:12/access', 'infra/access-requests', ['carol', 'erin'], '2026-04-29'],
+      ['sre-i:ian', 'records', ['ian'], '2026-04-29'],
+      ['sre-ii:ian', 'records', ['ian'], '2026-04-29'],
     ]);
     expect(ensured.every((a) => a.draft.labels.includes('internship-task') || a.draft.labels.includes('training-module'))).toBe(true);
     expect(ensured.every((a) => !a.draft.confidential)).toBe(true);
@@ -117,8 +158,8 @@ describe('approval by label', () => {
 
     const refs = new Map<string, Issue>([
       [taskRef('on-call'), taskIssue('on-call', { assignees: ['ian', 'alice'], dueDate: '2026-05-18' }).issue],
-      [taskRef('pairing'), taskIssue('pairing').issue],
-      [taskRef('access'), taskIssue('access').issue],
+      [taskRef('pairing'), taskIssue('pairing', { assignees: ['ian', 'bob'] }).issue],
+      [taskRef('access'), taskIssue('access', { assignees: ['carol', 'erin'], dueDate: '2026-04-29' }).issue],
       [moduleRef('sre-i'), moduleIssue('sre-i', 'ian', { iid: 30, labels: ['training-module', 'sre-i::not-started'] })],
       [moduleRef('sre-ii'), moduleIssue('sre-ii', 'ian', { iid: 31, labels: ['training-module', 'sre-ii::not-started'] })],
     ]);
@@ -126,10 +167,12 @@ describe('approval by label', () => {
     expect(then.map((a) => a.kind)).toEqual(['upsert-note', 'set-labels', 'reply']);
     expect(labelsSet(then)).toEqual(['internship-request', 'internship::active']);
     const note = statusBody(then);
-    expect(parseRecord(note).approval).toEqual({ by: 'grace', buddy: 'alice', at: '2026-04-02T10:00:00.000Z', start: '2026-05-04', end: '2026-06-15' });
+    expect(parseRecord(note).approval).toEqual({ by: 'grace', buddy: 'alice', at: '2026-04-02T10:00:00.000Z', start: '2026-05-04', end: '2026-06-15', pairing: 'bob' });
+    expect(note).toContain('On-call buddy: Alice Adams (alice). Pairing engineer: Bob Brown (bob).');
     expect(note).toContain('| Shadow on-call | #20 | ian, alice | 2026-05-18 | open |');
-    expect(note).toContain('| Access request | infra/access-requests#3 | ian | 2026-06-15 | open |');
-    expect(note).toContain('SRE I: in progress (#30, `sre-i::not-started`)');
+    expect(note).toContain('| Pair on an issue or OKR | #22 | ian, bob | 2026-06-15 | open |');
+    expect(note).toContain('| Access request | infra/access-requests#3 | carol, erin | 2026-04-29 | open |');
+    expect(note).toContain('SRE I: opened, not started (#30, `sre-i::not-started`)');
     expect(replies(then)[0]).toContain('**Approved** by Grace Green (grace)');
   });
 
@@ -218,8 +261,9 @@ describe('labels set by hand are put back', () => {
 });
 
 describe('an approved internship follows its tasks', () => {
+  // After the internship's end (2026-06-15): the tasks' close dates have happened.
   const active = (tasks: ReturnType<typeof taskIssue>[], fields: Partial<Issue> = {}, event: RequestEvent | null = null) =>
-    planRequest(requestInput({ issue: requestIssue({ labels: ['internship-request', 'internship::active'], ...fields }), record: { approval: APPROVAL, decline: null }, tasks, event }));
+    planRequest(requestInput({ issue: requestIssue({ labels: ['internship-request', 'internship::active'], ...fields }), record: { approval: APPROVAL, decline: null }, tasks, event, now: new Date('2026-06-16T10:00:00.000Z') }));
 
   it('while any task is open it is active, and the note counts the closed ones', () => {
     const plan = active([taskIssue('on-call', { state: 'closed', closedAt: '2026-05-18T10:00:00.000Z' }), taskIssue('pairing')]);
@@ -270,6 +314,47 @@ describe('an approved internship follows its tasks', () => {
   });
 });
 
+describe('an internship cannot complete before its start date (2026-05-04, in the roster\'s Europe/London)', () => {
+  const closedEarly = () => [taskIssue('on-call', { state: 'closed', closedAt: '2026-04-20T10:00:00.000Z' }), taskIssue('pairing', { state: 'closed', closedAt: '2026-04-21T10:00:00.000Z' })];
+  const at = (now: string, fields: Partial<Issue> = {}, event: RequestEvent | null = null) =>
+    planRequest(requestInput({ issue: requestIssue({ labels: ['internship-request', 'internship::active'], ...fields }), record: { approval: APPROVAL, decline: null }, tasks: closedEarly(), event, now: new Date(now) }));
+
+  it('every task closed before the start leaves it active, not closed, and the note says it completes on the start date', () => {
+    const plan = at('2026-04-21T12:00:00.000Z');
+    expect(plan.decision).toBe('active');
+    expect(labelsSet(plan.actions)).toEqual(['internship-request', 'internship::active']);
+    expect(ofKind(plan.actions, 'set-state')).toEqual([]);
+    expect(replies(plan.actions)).toEqual([]);
+    const note = statusBody(plan.actions);
+    expect(note).toContain('### Internship: active');
+    expect(note).toContain('**Tasks closed: 2 of 2**');
+    expect(note).toContain('it completes on its start date, 2026-05-04, when Trellis marks it `internship::completed` and closes this request.');
+  });
+
+  it('the start date is judged in the roster\'s time zone: 23:59 in London on the day before is not yet, midnight is', () => {
+    expect(at('2026-05-03T22:59:00.000Z').decision).toBe('active');
+    const plan = at('2026-05-03T23:00:00.000Z');
+    expect(plan.decision).toBe('completed');
+    expect(labelsSet(plan.actions)).toEqual(['internship-request', 'internship::completed']);
+    expect(ofKind(plan.actions, 'set-state')).toEqual([{ kind: 'set-state', issue: { iid: 12 }, state: 'closed' }]);
+    expect(statusBody(plan.actions)).toContain('Completed on 2026-05-04.');
+    expect(statusBody(plan.actions)).not.toContain('has not started yet');
+    expect(replies(plan.actions)[0]).toContain('**Internship completed.**');
+  });
+
+  it('a request completed too early (before this rule) is reopened and made active again until its start date', () => {
+    const plan = at('2026-04-22T09:00:00.000Z', { state: 'closed', labels: ['internship-request', 'internship::completed'] });
+    expect(labelsSet(plan.actions)).toEqual(['internship-request', 'internship::active']);
+    expect(ofKind(plan.actions, 'set-state')).toEqual([{ kind: 'set-state', issue: { iid: 12 }, state: 'opened' }]);
+  });
+
+  it('someone moving it to completed by hand before the start is put back, told when it completes', () => {
+    const plan = at('2026-04-22T09:00:00.000Z', { labels: ['internship-request', 'internship::completed'] }, labelEvent('ian', ['internship::active'], ['internship-request', 'internship::completed']));
+    expect(labelsSet(plan.actions)).toEqual(['internship-request', 'internship::active']);
+    expect(replies(plan.actions)[0]).toContain('`internship::completed` when every task issue is closed and the start date has come.');
+  });
+});
+
 describe('a declined request', () => {
   const declined = { by: 'grace', at: '2026-04-03T08:00:00.000Z', reason: 'Not this quarter: the team is on a freeze.' };
 
@@ -293,14 +378,16 @@ describe('records in the status note', () => {
   it.each([
     ['an approval', { approval: APPROVAL, decline: null }],
     ['an approval without a buddy', { approval: { ...APPROVAL, buddy: null }, decline: null }],
+    ['an approval with a pairing engineer', { approval: { ...APPROVAL, pairing: 'bob' }, decline: null }],
     ['a decline with a reason of any text', { approval: null, decline: { by: 'grace', at: '2026-04-03T08:00:00.000Z', reason: 'Nächstes Quartal / next quarter — ok? 100%' } }],
   ])('%s reads back as written', (_, record) => {
     const note = planRequest(requestInput({ issue: requestIssue({ labels: ['internship-request', 'internship::active'] }), record, tasks: [taskIssue('pairing')] }));
     expect(parseRecord(statusBody(note.actions))).toEqual(record);
   });
 
-  it('an approval record carries no spaces or characters a marker cannot hold', () => {
+  it('an approval record carries no spaces or characters a marker cannot hold; one written before pairing engineers reads back with none', () => {
     expect(markerId(approvalMarker(APPROVAL))).toBe('internship-approved:grace/alice/2026-04-02T10:00:00.000Z/2026-05-04/2026-06-15');
+    expect(markerId(approvalMarker({ ...APPROVAL, pairing: 'bob' }))).toBe('internship-approved:grace/alice/2026-04-02T10:00:00.000Z/2026-05-04/2026-06-15/bob');
     expect(BOT).toBe('trellis-bot');
   });
 });

@@ -8,33 +8,13 @@ import {
   quoteBlock,
   usernameProblem,
 } from '../../src/core/markdown-safety.js';
+import { hostileText } from './hostile-text.js';
 
 const ZWJ = '\u200D';
 const ZWSP = '\u200B';
 
-/** A mention GitLab would link: `@` right before a username character. */
-const LIVE_MENTION = /@[A-Za-z0-9_]/;
-
-/** Random text built from the pieces attackers reach for, reproducible from a seed. */
-function hostileText(seed: number, pieces = 12): string {
-  const parts = ['/close', '  /label ~x', '/CLOSE', '@all', '@here', '@alice', '@group/sub', 'bob@example.com', '<script>', '</details>',
-    '<!-- trellis:checkpoint:FY27-Q4/alice -->', '```', '~~~', '`', '>>>', '> ', '\n', '\r\n', '\r', '\u2028', '  ', '\t', '{{x}}',
-    '[a](http://e)', '![i](http://e/p.png)', '#12', '~bug', '%M', '!3', '$4', '&5', '*', '_', '|', '\\', '- ', '1. ', '=', 'é', '👩‍👩‍👧', 'text'];
-  const pick = seeded(seed);
-  return Array.from({ length: pieces }, () => parts[pick(parts.length)]).join('');
-}
-
-/** A small seeded generator (mulberry32): the same texts on every run. */
-function seeded(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
+/** A mention GitLab would link: `@` after no word character, right before a username character (User.reference_pattern). */
+const LIVE_MENTION = /(?<![A-Za-z0-9_])@[A-Za-z0-9_]/;
 
 describe('inlineText: user text on one line of Trellis Markdown', () => {
   it.each([
@@ -44,19 +24,20 @@ describe('inlineText: user text on one line of Trellis Markdown', () => {
     ['a mention of everyone', 'thanks @all', `thanks @${ZWJ}all`],
     ['@here', '@here look', `@${ZWJ}here look`],
     ['a group mention', 'ask @infra/sre', `ask @${ZWJ}infra/sre`],
-    ['an email address', 'bob@example.com', `bob@${ZWJ}example.com`],
-    ['a script tag', '<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
-    ['an image with onerror', '<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
-    ['a details block', '<details><summary>x</summary></details>', '&lt;details&gt;&lt;summary&gt;x&lt;/summary&gt;&lt;/details&gt;'],
-    ['a forged Trellis marker', '<!-- trellis:status:1 -->', '&lt;\\!-- trellis:status:1 --&gt;'],
+    ['an email address, which GitLab does not take for a mention', 'bob@example.com', 'bob@example.com'],
+    ['a script tag', '<script>alert(1)</script>', '&lt;script>alert(1)&lt;/script>'],
+    ['an image with onerror', '<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)>'],
+    ['a details block', '<details><summary>x</summary></details>', '&lt;details>&lt;summary>x&lt;/summary>&lt;/details>'],
+    ['a forged Trellis marker', '<!-- trellis:status:1 -->', '&lt;!-- trellis:status:1 -->'],
     ['an entity', 'a &amp; b', 'a &amp;amp; b'],
-    ['Handlebars syntax', '{{#each x}}{{/each}}', '\\{\\{\\#each x\\}\\}\\{\\{/each\\}\\}'],
+    ['Handlebars syntax, which is never compiled again', '{{#each x}}{{/each}}', '{{#each x}}{{/each}}'],
     ['a Markdown link', '[click](https://evil.example)', '\\[click\\](https://evil.example)'],
-    ['an image', '![pixel](https://evil.example/p.png)', '\\!\\[pixel\\](https://evil.example/p.png)'],
-    ['emphasis and code', '*bold* _it_ `code` ~~gone~~', '\\*bold\\* \\_it\\_ \\`code\\` \\~\\~gone\\~\\~'],
-    ['GitLab references', '#12 !3 ~bug %"v1" $4 ^alert', '\\#12 \\!3 \\~bug \\%"v1" \\$4 \\^alert'],
+    ['an image', '![pixel](https://evil.example/p.png)', '!\\[pixel\\](https://evil.example/p.png)'],
+    ['emphasis and code', '*bold* _it_ `code` ~~gone~~', '\\*bold\\* \\_it\\_ \\`code\\` \\~\\~gone\\~~'],
+    ['GitLab references', '#12 !3 ~bug %"v1" $4 &5 ^alert', '\\#12 \\!3 \\~bug \\%"v1" \\$4 \\&5 ^alert'],
+    ['punctuation nothing acts on', 'R&D, 2 < 3 > 1, snake_case, 50% off, #tag, C:\\temp', 'R&D, 2 < 3 > 1, snake_case, 50% off, #tag, C:\\temp'],
     ['a table cell break', 'a | b', 'a \\| b'],
-    ['a backslash', 'C:\\temp', 'C:\\\\temp'],
+    ['a backslash before punctuation', 'C:\\[x]', 'C:\\\\\\[x\\]'],
     ['a list marker at the start', '- not a list', '\\- not a list'],
     ['an ordered list marker at the start', '1. not a list', '1\\. not a list'],
     ['a heading marker', '# not a heading', '\\# not a heading'],
@@ -97,7 +78,7 @@ describe('inlineText: user text on one line of Trellis Markdown', () => {
     for (let seed = 1; seed <= 500; seed += 1) {
       const out = inlineText(hostileText(seed));
       const why = `seed ${seed}: ${JSON.stringify(out)}`;
-      expect(out, why).not.toMatch(/[\n\r\u2028\u2029<>]/);
+      expect(out, why).not.toMatch(/[\n\r\u2028\u2029]|<[A-Za-z/!?]/);
       expect(out, why).not.toMatch(LIVE_MENTION);
       expect(out.startsWith('/'), why).toBe(false);
       expect(containsQuickAction(`Reason:\n${out}\n`), why).toBe(false);
@@ -123,7 +104,7 @@ describe('quoteBlock: multi-line user text as a quote', () => {
   it('neutralises mentions and HTML, which GitLab still honours inside quotes', () => {
     const out = quoteBlock('@all please\n<img src=x onerror=alert(1)>\n<details>\n/close\n</details>');
     expect(out).not.toMatch(LIVE_MENTION);
-    expect(out).not.toContain('<');
+    expect(out).not.toMatch(/<[A-Za-z/!?]/);
     expect(containsQuickAction(out)).toBe(false);
   });
 

@@ -107,6 +107,7 @@ describe('a valid roster', () => {
     expect(roster?.roles['site-reliability-engineer']).toEqual({
       title: 'Site Reliability Engineer (Infrastructure)',
       responsibilities: DEFAULT_ROLES['site-reliability-engineer'].responsibilities,
+      levels: DEFAULT_ROLES['site-reliability-engineer'].levels,
     });
     expect(roster?.roles['release-manager']).toEqual({ title: 'Release Manager', responsibilities: ['Release coordination', 'Deployment health'] });
     expect(roster?.roles['staff-site-reliability-engineer']).toEqual(DEFAULT_ROLES['staff-site-reliability-engineer']);
@@ -164,7 +165,7 @@ describe('a roster with mistakes: each names the field, line and column', () => 
     ['on_call written as yes', '    on_call: true', '    on_call: yes', 'yes', 'people[1].on_call', 'must be a boolean, not string "yes"'],
     ['a review date only in leap years', '"09-01"', '"02-29"', '"02-29"', 'review_dates[1]', '"02-29" is not a month-day MM-DD in every year'],
     ['a review date that is not a date', '"09-01"', '"9/1"', '"9/1"', 'review_dates[1]', 'is not a month-day'],
-    ['a new role without responsibilities', '    responsibilities: ["Release coordination", "Deployment health"]\n', '', 'release-manager', 'roles.release-manager', 'needs responsibilities (release-manager is not a built-in role)'],
+    ['a new role without responsibilities', '    responsibilities: ["Release coordination", "Deployment health"]\n', '', 'release-manager', 'roles.release-manager', 'needs responsibilities or levels (release-manager is not a built-in role)'],
     ['an empty list of areas', 'responsibilities: ["Release coordination", "Deployment health"]', 'responsibilities: []', 'responsibilities: []', 'roles.release-manager.responsibilities', 'must list at least one responsibility area'],
     ['a blank name', '    name: Dave Diaz', '    name: "  "', '"  "', 'people[2].name', 'must not be empty'],
     ['a negative gearing ratio', 'delivery: 2,', 'delivery: -2,', '-2', 'gearing.delivery', 'must be a positive number'],

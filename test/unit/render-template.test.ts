@@ -71,7 +71,7 @@ describe('rendering a checkpoint issue', () => {
     );
   });
 
-  it('shows hostile user text literally: no quick action, mention, HTML or template syntax survives', () => {
+  it('shows hostile user text literally: no quick action, mention or HTML survives, and template syntax shows as typed', () => {
     const out = renderer.render('checkpoint', {
       ...DATA,
       team: '/close @all <img src=x onerror=alert(1)> {{quarter}}',
@@ -81,7 +81,7 @@ describe('rendering a checkpoint issue', () => {
     expect(containsQuickAction(out)).toBe(false);
     expect(out).not.toMatch(/@(all|here|infra)\b/);
     expect(out).not.toMatch(/<img|(?<!\\)\]\(http/);
-    expect(out).toContain('\\{\\{quarter\\}\\}');
+    expect(out).toContain('{{quarter}}');
     expect(out).toContain('> Went well.\\\n> \\/confidential\\');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError, TransientError } from '../../src/core/errors.js';
 import { createMemoryCache } from '../../src/core/state-ports.js';
-import type { Hook, HookEvent, HookHost } from '../../src/gitlab/port.js';
+import type { Hook, HookEvent, HookHost } from '../../src/core/gitlab-port.js';
 import { replayFailedDeliveries } from '../../src/workflows/reconcile/replay-deliveries.js';
 
 /** One hook's host as GitLab behaves: resends refused while disabled, the test delivery re-enables. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Hook, Label } from '../../src/gitlab/port.js';
+import type { Hook, Label } from '../../src/core/gitlab-port.js';
 import { accessProblem, formatSetupTable, planLabels, planSetup, planTemplates, planWebhook } from '../../src/workflows/setup/plan-setup.js';
 import type { WebhookInput } from '../../src/workflows/setup/plan-setup.js';
 import { quarterLabels, templatePath, TRELLIS_LABEL_NAMES, TRELLIS_LABELS } from '../../src/workflows/setup/setup-catalog.js';
@@ -21,7 +21,7 @@ describe('the labels Trellis uses', () => {
     ['sre-ii', MODULE_STATES],
     ['checkpoint', ['planning', 'in-progress', 'review', 'done', 'overdue']],
     ['internship', ['requested', 'needs-info', 'pending-approval', 'approved', 'active', 'completed', 'declined']],
-  ])('hold every %s:: state of DESIGN.md, in board order', (scope, states) => {
+  ])('hold every %s:: state of docs/architecture.md#labels, in board order', (scope, states) => {
     expect(TRELLIS_LABEL_NAMES.filter((n) => n.startsWith(`${scope}::`))).toEqual(states.map((s) => `${scope}::${s}`));
   });
 

@@ -94,8 +94,10 @@ describe('.gitlab-ci.yml', () => {
 });
 
 describe('.ci/run', () => {
-  it('installs Debian chromium when missing, for the browser tests', () => {
-    expect(read('.ci/run')).toMatch(/\[ -x \/usr\/bin\/chromium \] \|\| need\+=\(chromium\)/);
+  it('installs nothing itself: npm test first runs the script that installs Debian chromium when missing', () => {
+    expect(read('.ci/run')).not.toMatch(/apt-get/);
+    expect((JSON.parse(read('package.json')) as { scripts: { test: string } }).scripts.test).toMatch(/^npm run test:system && /);
+    expect(read('scripts/ensure-test-system.sh')).toContain('[ -x "$chromium" ] || need+=(chromium)');
   });
 
   it('runs the suites again on Node 22 and 24 (Node 20 is past end of life), after npm test', () => {
@@ -117,8 +119,8 @@ describe('the heap Trellis runs with', () => {
 });
 
 describe('the configuration, as documented', () => {
-  it('names every environment variable Trellis reads in the README and in .env.example', () => {
-    const readme = read('README.md');
+  it('names every environment variable Trellis reads in docs/configuration.md and in .env.example', () => {
+    const readme = read('docs/configuration.md');
     const example = read('.env.example');
     const keys = Object.keys(envSchema.shape).filter((k) => k !== 'NODE_ENV');
     expect(keys.filter((k) => !readme.includes(`\`${k}\``))).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarker } from '../../src/core/markers.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { planAdopt } from '../../src/workflows/training/plan-adopt.js';
 import type { AdoptPlan } from '../../src/workflows/training/plan-adopt.js';
 import { templateMarker } from '../../src/workflows/training/training-module.js';

@@ -4,7 +4,7 @@ import { parseRoster } from '../../src/core/parse-roster.js';
 import type { Roster } from '../../src/core/roster.js';
 import { createRenderer } from '../../src/core/render-template.js';
 import { renderMarker } from '../../src/core/markers.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import type { ModuleTemplates } from '../../src/workflows/training/plan-create-module.js';
 import { learnerMarker, summariseModules, templateMarker } from '../../src/workflows/training/training-module.js';
 import type { ModuleKind, ModuleSummary } from '../../src/workflows/training/training-module.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/actions.js';
 import { renderMarker } from '../../src/core/markers.js';
 import type { IssueChanges } from '../../src/events/types.js';
-import type { Issue } from '../../src/gitlab/port.js';
+import type { Issue } from '../../src/core/gitlab-port.js';
 import { parseSignOff } from '../../src/workflows/training/module-status.js';
 import { planModuleEvent } from '../../src/workflows/training/plan-module-event.js';
 import type { ModuleEventInput, ModuleEventPlan } from '../../src/workflows/training/plan-module-event.js';
@@ -48,14 +48,14 @@ const completeLabels = ['training-module', 'sre-i::complete'];
 
 describe('the checklist moves the module across the board', () => {
   it.each([
-    ['ticking the first item', NONE, SOME, ['sre-i::not-started'], 'sre-i::in-progress'],
-    ['ticking the last required item', SOME, ALL, ['sre-i::in-progress'], 'sre-i::review'],
-    ['unticking every item', SOME, NONE, ['sre-i::in-progress'], 'sre-i::not-started'],
-    ['unticking an item at review', ALL, SOME, ['sre-i::review'], 'sre-i::in-progress'],
-  ])('%s sets the label the checklist implies, and explains nothing (the status note does)', (_, before, after, labels, label) => {
+    ['ticking the first item', NONE, SOME, ['sre-i::not-started'], 'sre-i::in-progress', 0],
+    ['ticking the last required item', SOME, ALL, ['sre-i::in-progress'], 'sre-i::review', 1],
+    ['unticking every item', SOME, NONE, ['sre-i::in-progress'], 'sre-i::not-started', 0],
+    ['unticking an item at review', ALL, SOME, ['sre-i::review'], 'sre-i::in-progress', 0],
+  ])('%s sets the label the checklist implies; only reaching review says something new (the ask for a sign-off)', (_, before, after, labels, label, replies) => {
     const plan = planned(planModuleEvent(input({ issue: { description: after, labels: ['training-module', ...labels] }, changes: { description: { previous: before } } })));
     expect(plan.decision).toBe('sync');
-    expect(effect(plan.actions)).toEqual({ labels: ['training-module', label], state: null, replies: 0 });
+    expect(effect(plan.actions)).toEqual({ labels: ['training-module', label], state: null, replies });
     expect(ofKind(plan.actions, 'upsert-note')).toHaveLength(1);
   });
 
@@ -66,9 +66,16 @@ describe('the checklist moves the module across the board', () => {
     expect(b.actions).toEqual(a.actions);
   });
 
-  it('at review, the status note mentions the manager to sign off', () => {
-    const plan = planned(planModuleEvent(input({ issue: { description: ALL, labels: ['sre-i::in-progress'] } })));
-    expect(ofKind(plan.actions, 'upsert-note')[0]?.body).toContain('@carol');
+  it('reaching review asks the manager for the sign-off in a new note; the status note names them without a mention', () => {
+    const plan = planned(planModuleEvent(input({ issue: { description: ALL, labels: ['sre-i::in-progress'] }, changes: { description: { previous: SOME } } })));
+    expect(ofKind(plan.actions, 'upsert-note')[0]?.body).toContain('**Ready for sign-off.** carol:');
+    expect(ofKind(plan.actions, 'upsert-note')[0]?.body).not.toMatch(/(^|\s)@carol\b/);
+    expect(ofKind(plan.actions, 'reply').map((a) => a.body)).toEqual([expect.stringMatching(/^@carol: alice ticked every required item of SRE I and asks for your sign-off\..*`@trellis-bot sign-off`/)]);
+  });
+
+  it('a module already at review asks nothing again, whatever edit comes next', () => {
+    const plan = planned(planModuleEvent(input({ issue: { description: ALL.replace('Item 1 of On-call', 'Reworded'), labels: ['training-module', 'sre-i::review'] }, changes: { description: { previous: ALL } } })));
+    expect(effect(plan.actions).replies).toBe(0);
   });
 });
 
@@ -257,9 +264,10 @@ describe('labels set by hand that contradict the checklist', () => {
     expect(bodies(plan.actions)).toContain('This issue was labelled `sre-i::review`, which does not match its checklist: 1 of 3 required items are ticked');
   });
 
-  it('a label this edit of the checklist leaves behind is moved without a reply (the status note says it)', () => {
+  it('a label this edit of the checklist leaves behind is moved without a correction (the one reply asks for the sign-off)', () => {
     const plan = planned(planModuleEvent(input({ issue: { description: ALL, labels: ['sre-i::in-progress'] }, changes: { description: { previous: SOME } } })));
-    expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: null, replies: 0 });
+    expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: null, replies: 1 });
+    expect(bodies(plan.actions)).not.toContain('does not match');
   });
 
   it.each([
@@ -274,5 +282,19 @@ describe('labels set by hand that contradict the checklist', () => {
     const plan = planned(planModuleEvent(input({ issue: { state: 'closed', description: ALL, labels: ['sre-i::review'] } })));
     expect(effect(plan.actions)).toEqual({ labels: ['training-module', 'sre-i::review'], state: null, replies: 0 });
     expect(bodies(plan.actions)).toContain('closed without a sign-off');
+  });
+
+  it('closing a module at review is answered: its mentor is asked, and can still sign it off', () => {
+    const plan = planned(planModuleEvent(input({ action: 'close', issue: { state: 'closed', description: ALL, labels: ['sre-i::review'] }, changes: { state: { previous: 'opened', current: 'closed' } } })));
+    const [reply, ...more] = ofKind(plan.actions, 'reply').map((a) => a.body);
+    expect(more).toEqual([]);
+    expect(reply).toMatch(/^alice closed this module at review, before its sign-off\. @carol: .*can still sign it off/);
+  });
+
+  it('closing a module before review is answered with what is left, mentioning nobody', () => {
+    const plan = planned(planModuleEvent(input({ action: 'close', issue: { state: 'closed', description: SOME, labels: ['sre-i::in-progress'] }, changes: { state: { previous: 'opened', current: 'closed' } } })));
+    const replies = ofKind(plan.actions, 'reply').map((a) => a.body);
+    expect(replies).toEqual([expect.stringMatching(/^alice closed this module without a sign-off: 1 of 3 required items are ticked\. Reopen it/)]);
+    expect(replies[0]).not.toMatch(/@\w/);
   });
 });

@@ -56,7 +56,7 @@ describe('the status note', () => {
 
   it('at review, mentions the manager to sign off and says how', () => {
     const body = note(checklist({ A: [true, true] }));
-    expect(body).toContain('**Ready for sign-off.** @carol:');
+    expect(body).toContain('**Ready for sign-off.** carol:');
     expect(body).toContain('`sre-i::complete`');
     expect(body).toContain(`\`@${BOT} sign-off\``);
   });

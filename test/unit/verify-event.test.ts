@@ -3,7 +3,7 @@ import type { Log } from '../../src/core/log.js';
 import type { IssueEvent, NoteEvent } from '../../src/events/types.js';
 import { createMemoryGateway } from '../../src/gitlab/memory-adapter.js';
 import type { MemoryGateway } from '../../src/gitlab/memory-adapter.js';
-import type { Issue, User } from '../../src/gitlab/port.js';
+import type { Issue, User } from '../../src/core/gitlab-port.js';
 import { verifyEvent } from '../../src/workflows/verify-event.js';
 
 const BOT: User = { id: 1, username: 'trellis-bot', name: 'Trellis', state: 'active' };

@@ -1,13 +1,16 @@
 import type { Queue } from 'bullmq';
-import { quarterOf } from '../../core/fiscal-quarter.js';
+import { quarterByName, quarterOf } from '../../core/fiscal-quarter.js';
+import { rolesByLadder } from '../../core/roles-ladder-view.js';
 import type { Roster } from '../../core/roster.js';
-import type { GitLabGateway, Hook, Issue } from '../../gitlab/port.js';
+import type { GitLabGateway, Hook, Issue } from '../../core/gitlab-port.js';
 import { WEBHOOK_PATH } from '../../workflows/setup/setup-catalog.js';
 import { TRAINING_LABEL } from '../../workflows/training/training-module.js';
 import { checkpointsView, gearingView, internshipsView, trainingView } from './dashboard-view.js';
 import type { CheckpointsView, GearingView, InternshipsView, TrainingView } from './dashboard-view.js';
 import type { ReconcileStatus } from './reconcile-status.js';
 import type { AuditStatus } from '../../workflows/privacy/privacy-workflow.js';
+import { NO_BOARD_LINKS, readBoardLinks } from '../../workflows/boards.js';
+import type { BoardLinks } from '../../workflows/boards.js';
 
 /** A section's data, or why it could not be read (the page still renders the rest). */
 export type Section<T> = { readonly ok: true; readonly data: T; readonly at: string } | { readonly ok: false; readonly error: string };
@@ -28,7 +31,11 @@ export interface DashboardData {
   checkpoints(): Promise<Section<CheckpointsView>>;
   internships(): Promise<Section<InternshipsView>>;
   gearing(): Promise<Section<GearingView>>;
+  /** The roles and their ladders (roster and `.trellis/roles.yml` over the built-in ones). */
+  roles(): Promise<Section<ReturnType<typeof rolesByLadder>>>;
   health(): Promise<Section<HealthView>>;
+  /** The page of each of Trellis's boards in GitLab (docs/boards.md); null where there is none. */
+  boards(): Promise<BoardLinks>;
 }
 
 export interface DashboardDataDeps {
@@ -50,43 +57,81 @@ export interface DashboardDataDeps {
   readonly ttlMs?: number;
 }
 
-/** The dashboard's reads, GitLab ones cached briefly in memory so a refreshing page costs GitLab little. */
+/**
+ * The dashboard's reads, GitLab ones cached briefly in memory so a refreshing page costs GitLab little.
+ * Each section is shaped once per listing and roster (compared by identity) and then reused as the
+ * same object, so the plugin can reuse its rendered page too: for 10,000 people, shaping and rendering
+ * a page on every request took seconds and hundreds of MB (scale10k bench), and no view but training's
+ * needs the records' descriptions, which are dropped as they are listed.
+ */
 export function createDashboardData(deps: DashboardDataDeps): DashboardData {
   const ttl = deps.ttlMs ?? 30_000;
-  const issues = (labels: string[], state: 'opened' | 'all', inRecords = false) =>
+  const issues = (labels: string[], state: 'opened' | 'all', opts: { inRecords?: boolean; withDescription?: boolean } = {}) =>
     cached(ttl, async () => {
       const gitlab = deps.gitlab();
       if (!gitlab) throw new Error('GitLab is not configured (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT)');
       const out: Issue[] = [];
       // Checkpoints live in people's private projects: one listing of the records group finds them all.
-      const source = inRecords && deps.recordsGroup ? gitlab.forGroup(deps.recordsGroup) : gitlab;
-      for await (const issue of source.listIssues({ labels, state })) out.push(issue);
+      const source = opts.inRecords && deps.recordsGroup ? gitlab.forGroup(deps.recordsGroup) : gitlab;
+      // Only training's view reads descriptions (the checklists); the others keep none of them.
+      for await (const issue of source.listIssues({ labels, state })) out.push(opts.withDescription ? issue : { ...issue, description: '' });
       return out;
     });
-  const training = issues([TRAINING_LABEL], 'all');
+  const training = issues([TRAINING_LABEL], 'all', { withDescription: true });
   const checkpoints = new Map<string, () => Promise<Issue[]>>();
   const internships = issues(['internship-request'], 'all');
   const hooks = cached(ttl, async () => deps.gitlab()?.listHooks() ?? []);
   const roster = async (): Promise<Roster | null> => deps.roster().catch(() => null);
+  // Boards are made once by setup: read rarely, and a page without its board link still renders.
+  const boards = cached(10 * ttl, async () => {
+    const gitlab = deps.gitlab();
+    return gitlab ? readBoardLinks(gitlab, deps.recordsGroup ?? null) : NO_BOARD_LINKS;
+  });
+  const trainingSection = shapedSection(deps.now, trainingView);
+  const checkpointsSection = shapedSection(deps.now, (listed: Issue[], r: Roster, quarter: string) => checkpointsView(listed, r, quarterByName(quarter, r)));
+  const internshipsSection = shapedSection(deps.now, internshipsView);
+  const gearingSection = shapedSection(deps.now, gearingView);
+  const rolesSection = shapedSection(deps.now, (r: Roster) => rolesByLadder(r.roles));
 
   return {
-    training: () => section(deps.now, async () => trainingView(await training(), await roster())),
-    async checkpoints() {
-      return section(deps.now, async () => {
+    training: () => trainingSection(async () => [await training(), await roster()] as const),
+    checkpoints: () =>
+      checkpointsSection(async () => {
         const r = await deps.roster();
-        const quarter = quarterOf(deps.now(), r);
-        const key = `quarter::${quarter.name}`;
+        const quarter = quarterOf(deps.now(), r).name;
+        const key = `quarter::${quarter}`;
         let load = checkpoints.get(key);
         if (!load) {
-          load = issues(['career-checkpoint', key], 'all', true);
+          load = issues(['career-checkpoint', key], 'all', { inRecords: true });
           checkpoints.set(key, load);
         }
-        return checkpointsView(await load(), r, quarter);
-      });
-    },
-    internships: () => section(deps.now, async () => internshipsView(await internships(), await roster())),
-    gearing: () => section(deps.now, async () => gearingView(await deps.roster())),
+        return [await load(), r, quarter] as const;
+      }),
+    internships: () => internshipsSection(async () => [await internships(), await roster()] as const),
+    gearing: () => gearingSection(async () => [await deps.roster()] as const),
+    roles: () => rolesSection(async () => [await deps.roster()] as const),
     health: () => section(deps.now, async () => health(deps, hooks)),
+    boards: () => boards().catch(() => NO_BOARD_LINKS),
+  };
+}
+
+/**
+ * A section shaped by `shape` from what `read` answers, and answered as the very same object while
+ * `read` answers the same inputs (by identity: the cached listing, the loaded roster, a name).
+ */
+function shapedSection<I extends readonly unknown[], T>(now: () => Date, shape: (...inputs: I) => T): (read: () => Promise<Readonly<I>>) => Promise<Section<T>> {
+  let last: { inputs: Readonly<I>; value: Section<T> } | undefined;
+  return async (read) => {
+    let inputs: Readonly<I>;
+    try {
+      inputs = await read();
+    } catch (err) {
+      return { ok: false, error: message(err) };
+    }
+    if (last && last.inputs.length === inputs.length && last.inputs.every((x, i) => x === inputs[i])) return last.value;
+    const value = await section(now, async () => shape(...(inputs as I)));
+    last = { inputs, value };
+    return value;
   };
 }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createDashboardAuth } from './dashboard-auth.js';
 import type { DashboardAuth, DashboardStore } from './dashboard-auth.js';
 import type { DashboardData } from './dashboard-data.js';
+import { pageData, pageNumber } from './dashboard-pagination.js';
 import { createPageRenderer } from './dashboard-templates.js';
 import type { PageName, PageRenderer } from './dashboard-templates.js';
 
@@ -72,15 +73,20 @@ export function dashboardPlugin(opts: DashboardOptions): (app: FastifyInstance) 
     const { guard, auth } = createGuard(opts.token, opts.store, renderer, opts.now);
     await app.register(formbody, { bodyLimit: 4096 });
 
-    const page = (name: PageName, title: string, load: () => Promise<object>) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const pages = renderedPages();
+    const page = (name: PageName, title: string, load: () => Promise<Record<string, unknown>>) => async (req: FastifyRequest, reply: FastifyReply) => {
       if (!(await guard(req, reply))) return reply;
-      return reply.headers(PAGE_HEADERS).send(renderer.render(name, await load(), { title, signedIn: true }));
+      const data = await load();
+      const paged = pageData(name, data, pageNumber((req.query as Record<string, unknown>).page));
+      const html = pages.get(name, Object.values(data), paged.page, () => renderer.render(name, paged.data, { title, signedIn: true }));
+      return reply.headers(PAGE_HEADERS).send(html);
     };
     app.get('/dashboard', page('overview', 'Health', async () => ({ health: await opts.data.health() })));
-    app.get('/dashboard/training', page('training', 'Training', async () => ({ section: await opts.data.training() })));
-    app.get('/dashboard/checkpoints', page('checkpoints', 'Checkpoints', async () => ({ section: await opts.data.checkpoints() })));
-    app.get('/dashboard/internships', page('internships', 'Internships', async () => ({ section: await opts.data.internships() })));
+    app.get('/dashboard/training', page('training', 'Training', async () => ({ section: await opts.data.training(), board: (await opts.data.boards()).training })));
+    app.get('/dashboard/checkpoints', page('checkpoints', 'Checkpoints', async () => ({ section: await opts.data.checkpoints(), board: (await opts.data.boards()).checkpoints })));
+    app.get('/dashboard/internships', page('internships', 'Internships', async () => ({ section: await opts.data.internships(), board: (await opts.data.boards()).internships })));
     app.get('/dashboard/gearing', page('gearing', 'Gearing', async () => ({ section: await opts.data.gearing() })));
+    app.get('/dashboard/roles', page('roles', 'Roles', async () => ({ section: await opts.data.roles() })));
 
     app.get('/dashboard/login', async (req, reply) => {
       if (!auth) return guard(req, reply).then(() => reply);
@@ -116,5 +122,29 @@ export function dashboardPlugin(opts: DashboardOptions): (app: FastifyInstance) 
       }
       return reply.header('set-cookie', cleared).redirect('/dashboard/login', 303);
     });
+  };
+}
+
+/**
+ * Rendered pages, kept while what they were rendered from is the same (by identity: the data's
+ * sections are reused as long as their GitLab reads are cached). A page of many rows is then built
+ * once per cache period, not per request; the health page's live figures are new objects each time.
+ */
+function renderedPages(): { get(name: PageName, inputs: readonly unknown[], page: number, render: () => string): string } {
+  const kept = new Map<PageName, { inputs: readonly unknown[]; pages: Map<number, string> }>();
+  return {
+    get(name, inputs, page, render) {
+      let entry = kept.get(name);
+      if (!entry || entry.inputs.length !== inputs.length || entry.inputs.some((x, i) => x !== inputs[i])) {
+        entry = { inputs, pages: new Map() };
+        kept.set(name, entry);
+      }
+      let html = entry.pages.get(page);
+      if (html === undefined) {
+        html = render();
+        entry.pages.set(page, html);
+      }
+      return html;
+    },
   };
 }

@@ -45,6 +45,7 @@ progress::-moz-progress-bar{background:var(--accent)}
 .board{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem}
 .board ul{list-style:none;margin:0;padding:0}
 .board li{margin:.4rem 0;padding:.4rem;border:1px solid var(--line);border-radius:.3rem}
+.pager{display:flex;flex-wrap:wrap;gap:.3rem .8rem;align-items:center}
 .error{padding:.6rem .8rem;border-radius:.4rem;background:#fdd4cd;color:#ae1800}
 form.signin{max-width:22rem;margin:3rem auto;background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1.2rem}
 form.signin input{width:100%;font:inherit;padding:.45rem;margin:.3rem 0 .8rem;border:1px solid var(--line);border-radius:.3rem}
@@ -62,6 +63,10 @@ const LAYOUT = `<!doctype html>
 <footer>Career records live in GitLab; this page reads them (cached for {{ttl}} s) and changes nothing.</footer></body></html>`;
 
 const SECTION_ERROR = `<p class="error">Could not read this from GitLab: {{error}}</p>`;
+
+/** Links between the pages of a long list (dashboard-pagination.ts); absent when it fits on one. Its hrefs are built by Trellis (`?page=2`), not typed by anyone: unescaped. */
+const PAGER = (what: string): string => `{{#if @root.pager}}{{#with @root.pager}}<p class="pager">${what} {{from}} to {{to}} of {{total}} (page {{page}} of {{pages}})
+{{#if prev}}<a href="?page=1">first</a> <a href="{{{prev}}}" rel="prev">previous</a>{{/if}} {{#if next}}<a href="{{{next}}}" rel="next">next</a> <a href="{{{last}}}">last</a>{{/if}}</p>{{/with}}{{/if}}`;
 
 const PAGES = {
   signin: `<form class="signin" method="post" action="/dashboard/login">
@@ -97,18 +102,23 @@ They show career data, so Trellis never serves them without a token.</p>`,
 {{/with}}{{else}}<p class="error">Could not read Trellis's health: {{health.error}}</p>{{/if}}`,
 
   training: `<h1>Training progress</h1>
+{{#if board}}<p><a href="{{board}}">Open the Training board in GitLab</a></p>{{/if}}
 {{#if section.ok}}{{#with section.data}}
 <p>{{#each totals}}<span class="pill">{{state}}: {{count}}</span> {{/each}}</p>
+${PAGER('Learners')}
 {{#if people.length}}<div class="cards">
 {{#each people}}<div class="card"><h3>{{name}} <span class="muted">@{{username}}</span></h3>{{#if team}}<p class="muted">{{team}}</p>{{/if}}
 {{#each modules}}<div class="module"><a href="{{url}}">{{kind}}</a><progress max="100" value="{{percent}}" aria-label="{{kind}} {{percent}}%">{{percent}}%</progress><span class="pill s-{{stateClass}}">{{done}}/{{total}} · {{state}}</span></div>{{/each}}
 </div>{{/each}}
-</div>{{else}}<p class="muted">No training modules yet.</p>{{/if}}
+</div>${PAGER('Learners')}{{else}}<p class="muted">No training modules yet.</p>{{/if}}
 {{/with}}{{else}}${SECTION_ERROR.replace('{{error}}', '{{section.error}}')}{{/if}}`,
 
   checkpoints: `<h1>Checkpoints {{#if section.ok}}{{section.data.quarter}}{{/if}}</h1>
+{{#if board}}<p><a href="{{board}}">Open the Career checkpoints board in GitLab</a></p>{{/if}}
 {{#if section.ok}}{{#with section.data}}
 <p class="muted">{{range}}</p>
+<p>Department: {{#each totals}}<span class="pill">{{state}}: {{count}}</span> {{/each}}{{#if missing}}<span class="pill s-problem">no checkpoint issue: {{missing}}</span>{{/if}}</p>
+${PAGER('Managers')}
 {{#each managers}}<h2>{{name}}</h2>
 <p>{{#each counts}}<span class="pill">{{state}}: {{count}}</span> {{/each}}</p>
 <div class="scroll"><table><thead><tr><th>Report</th><th>State</th></tr></thead><tbody>
@@ -116,9 +126,11 @@ They show career data, so Trellis never serves them without a token.</p>`,
 {{#each missing}}<tr><td>{{this}}</td><td><span class="pill s-problem">no checkpoint issue</span></td></tr>{{/each}}
 </tbody></table></div>
 {{/each}}
+${PAGER('Managers')}
 {{/with}}{{else}}${SECTION_ERROR.replace('{{error}}', '{{section.error}}')}{{/if}}`,
 
   internships: `<h1>Internship pipeline</h1>
+{{#if board}}<p><a href="{{board}}">Open the Internships board in GitLab</a></p>{{/if}}
 {{#if section.ok}}{{#with section.data}}
 {{#if unlabelled}}<p class="muted">{{unlabelled}} request(s) have no <code>internship::</code> state yet.</p>{{/if}}
 <div class="board">
@@ -131,13 +143,30 @@ They show career data, so Trellis never serves them without a token.</p>`,
   gearing: `<h1>Staff+ IC gearing</h1>
 <p class="muted">Policy: Staff+ engineers (staff, principal or above; not managing people) per team, by team kind, from the roster's <code>gearing</code>.</p>
 {{#if section.ok}}{{#with section.data}}
+${PAGER('Teams')}
 <div class="scroll"><table><thead><tr><th>Team</th><th>Kind</th><th>Staff+</th><th class="num">Engineers</th><th>Policy</th><th>Status</th></tr></thead><tbody>
 {{#each teams}}<tr><td>{{name}}</td><td>{{kind}}</td><td>{{staff}}</td><td class="num">{{engineers}}</td><td>{{policy}}</td><td><span class="pill s-{{statusClass}}">{{status}}</span></td></tr>{{/each}}
 </tbody></table></div>
+${PAGER('Teams')}
 <h2>By kind</h2>
 <div class="scroll"><table><thead><tr><th>Kind</th><th class="num">Teams</th><th class="num">Staff+</th><th class="num">Wanted</th><th>Status</th></tr></thead><tbody>
 {{#each kinds}}<tr><td>{{kind}}</td><td class="num">{{teams}}</td><td class="num">{{staff}}</td><td class="num">{{wanted}}</td><td><span class="pill s-{{statusClass}}">{{status}}</span></td></tr>{{/each}}
 </tbody></table></div>
+{{/with}}{{else}}${SECTION_ERROR.replace('{{error}}', '{{section.error}}')}{{/if}}`,
+
+  roles: `<h1>Roles and levels</h1>
+<p class="muted">What each level asks for. A checkpoint offers the focus areas of the person's level and lists what the next level asks for beyond it. Edit <code>.trellis/roles.yml</code> (or the roster's <code>roles</code>) to change them.</p>
+{{#if section.ok}}{{#with section.data}}
+{{#each ladders}}<h2>{{#each roles}}{{#unless @first}} · {{/unless}}<span id="{{key}}">{{title}}</span> <span class="muted">{{key}}</span>{{/each}}</h2>
+<div class="cards">
+{{#each levels}}<div class="card"><h3>{{title}} <span class="pill">{{level}}</span></h3>
+<p class="muted">Responsibilities</p><ul>{{#each responsibilities}}<li>{{this}}</li>{{/each}}</ul>
+{{#if requirements.length}}<p class="muted">Requirements</p><ul>{{#each requirements}}<li>{{this}}</li>{{/each}}</ul>{{/if}}
+{{#if niceToHave.length}}<p class="muted">Nice to have</p><ul>{{#each niceToHave}}<li>{{this}}</li>{{/each}}</ul>{{/if}}
+</div>{{/each}}
+</div>{{/each}}
+{{#if flat.length}}<h2>Roles without levels</h2>
+<div class="cards">{{#each flat}}<div class="card"><h3 id="{{key}}">{{title}} <span class="muted">{{key}}</span></h3><ul>{{#each responsibilities}}<li>{{this}}</li>{{/each}}</ul></div>{{/each}}</div>{{/if}}
 {{/with}}{{else}}${SECTION_ERROR.replace('{{error}}', '{{section.error}}')}{{/if}}`,
 } as const;
 
@@ -150,6 +179,7 @@ export const NAV: ReadonlyArray<{ readonly page: PageName | 'queues'; readonly h
   { page: 'checkpoints', href: '/dashboard/checkpoints', label: 'Checkpoints' },
   { page: 'internships', href: '/dashboard/internships', label: 'Internships' },
   { page: 'gearing', href: '/dashboard/gearing', label: 'Gearing' },
+  { page: 'roles', href: '/dashboard/roles', label: 'Roles' },
   { page: 'queues', href: '/admin/queues', label: 'Queues' },
 ];
 

@@ -1,9 +1,9 @@
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { scopedValue } from '../../core/labels.js';
 import { parseChecklist } from '../../core/parse-checklist.js';
-import { findPerson, managerReportPairs } from '../../core/roster.js';
-import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import { managerReportPairs } from '../../core/roster.js';
+import type { Person, Roster } from '../../core/roster.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { gearingTable, ratioText } from '../../workflows/reports/gearing.js';
 import { quarterLabel, TRELLIS_LABEL_NAMES } from '../../workflows/setup/setup-catalog.js';
 import { identifyModule, labelledState, MODULE_KINDS, moduleName, templateLearner } from '../../workflows/training/training-module.js';
@@ -24,6 +24,18 @@ export const INTERNSHIP_STATES: readonly string[] = scopeStates('internship');
 /** Only http(s) links leave the dashboard: anything else becomes a dead link. */
 function safeUrl(url: string): string {
   return /^https?:\/\//i.test(url) ? url : '#';
+}
+
+/**
+ * `findPerson` by a map built once: a view looks up every person of the department, which at 10,000
+ * people is 10,000 scans of 10,000 otherwise.
+ */
+function personIndex(roster: Roster | null): (username: string) => Person | undefined {
+  if (!roster) return () => undefined;
+  const byName = new Map<string, Person>();
+  // The first of a name wins, as with findPerson.
+  for (const p of roster.people) if (!byName.has(p.username.toLowerCase())) byName.set(p.username.toLowerCase(), p);
+  return (username) => byName.get(username.replace(/^@/, '').toLowerCase());
 }
 
 function words(state: string): string {
@@ -71,8 +83,9 @@ export function trainingView(issues: readonly Issue[], roster: Roster | null): T
     byPerson.set(key, [...(byPerson.get(key) ?? []), module]);
     counts.set(state, (counts.get(state) ?? 0) + 1);
   }
+  const find = personIndex(roster);
   const people = [...byPerson].map(([key, modules]) => {
-    const person = roster ? findPerson(roster, key) : undefined;
+    const person = find(key);
     const team = person ? (roster?.teams.find((t) => t.id === person.team)?.name ?? person.team) : '';
     return { name: person?.name ?? key, username: person?.username ?? key, team, modules: modules.sort((a, b) => a.kind.localeCompare(b.kind)) };
   });
@@ -92,6 +105,9 @@ export interface CheckpointsView {
   readonly quarter: string;
   readonly range: string;
   readonly states: readonly string[];
+  /** The whole department's checkpoints by state, and its reports without one. */
+  readonly totals: ReadonlyArray<{ readonly state: string; readonly count: number }>;
+  readonly missing: number;
   readonly managers: ReadonlyArray<{
     readonly name: string;
     readonly counts: ReadonlyArray<{ readonly state: string; readonly count: number }>;
@@ -106,11 +122,12 @@ const CHECKPOINT_TITLE = /career checkpoint: @([A-Za-z0-9_.][A-Za-z0-9_.-]*)\s*$
 /** This quarter's checkpoints, per manager, by state; reports without one are listed as missing. */
 export function checkpointsView(issues: readonly Issue[], roster: Roster, quarter: FiscalQuarter): CheckpointsView {
   const label = quarterLabel(quarter);
+  const find = personIndex(roster);
   const ofReport = new Map<string, Issue>();
   for (const issue of issues) {
     if (!issue.labels.includes(label)) continue;
     const named = CHECKPOINT_TITLE.exec(issue.title)?.[1];
-    const report = named ?? issue.assignees.find((a) => findPerson(roster, a)?.manager !== undefined);
+    const report = named ?? issue.assignees.find((a) => find(a)?.manager !== undefined);
     if (report && !ofReport.has(report.toLowerCase())) ofReport.set(report.toLowerCase(), issue);
   }
   const managers = new Map<string, { rows: CheckpointRow[]; missing: string[] }>();
@@ -125,12 +142,15 @@ export function checkpointsView(issues: readonly Issue[], roster: Roster, quarte
     const state = scopedValue(issue.labels, 'checkpoint') ?? 'planning';
     entry.rows.push({ name: report.name, state: words(state), stateClass: state, url: safeUrl(issue.webUrl) });
   }
+  const all = [...managers.values()];
   return {
     quarter: quarter.name,
     range: `${quarter.start} to ${quarter.end}`,
     states: CHECKPOINT_STATES.map(words),
+    totals: CHECKPOINT_STATES.map((s) => ({ state: words(s), count: all.reduce((n, e) => n + e.rows.filter((r) => r.stateClass === s).length, 0) })),
+    missing: all.reduce((n, e) => n + e.missing.length, 0),
     managers: [...managers].map(([manager, entry]) => ({
-      name: findPerson(roster, manager)?.name ?? manager,
+      name: find(manager)?.name ?? manager,
       counts: CHECKPOINT_STATES.map((s) => ({ state: words(s), count: entry.rows.filter((r) => r.stateClass === s).length })),
       rows: entry.rows.sort((a, b) => a.name.localeCompare(b.name)),
       missing: entry.missing.sort(),
@@ -147,6 +167,7 @@ export interface InternshipsView {
 /** The internship pipeline: requests by `internship::` state, in board order. */
 export function internshipsView(issues: readonly Issue[], roster: Roster | null): InternshipsView {
   let unlabelled = 0;
+  const find = personIndex(roster);
   const columns = INTERNSHIP_STATES.map((state) => ({ state: words(state), stateClass: state, items: [] as Array<{ title: string; requester: string; url: string; opened: string }> }));
   for (const issue of issues) {
     const state = scopedValue(issue.labels, 'internship');
@@ -155,7 +176,7 @@ export function internshipsView(issues: readonly Issue[], roster: Roster | null)
       unlabelled += 1;
       continue;
     }
-    const person = roster ? findPerson(roster, issue.author) : undefined;
+    const person = find(issue.author);
     column.items.push({ title: issue.title, requester: person?.name ?? issue.author, url: safeUrl(issue.webUrl), opened: issue.createdAt.slice(0, 10) });
   }
   return { columns, unlabelled };
@@ -169,7 +190,8 @@ export interface GearingView {
 /** The Staff+ gearing table of the roster. */
 export function gearingView(roster: Roster): GearingView {
   const t = gearingTable(roster);
-  const nameOf = (u: string): string => findPerson(roster, u)?.name ?? u;
+  const find = personIndex(roster);
+  const nameOf = (u: string): string => find(u)?.name ?? u;
   return {
     teams: t.teams.map((x) => ({ name: x.name, kind: x.kind, staff: x.staff.map(nameOf).join(', ') || '—', engineers: x.engineers, policy: ratioText(x.ratio), status: words(x.status), statusClass: x.status })),
     kinds: t.kinds.map((k) => ({ kind: k.kind, teams: k.teams, staff: k.staff, wanted: Number.isInteger(k.wanted) ? String(k.wanted) : k.wanted.toFixed(1), status: words(k.status), statusClass: k.status })),

@@ -2,7 +2,8 @@ import { scopedValue } from '../../core/labels.js';
 import { findMarkers, marker } from '../../core/markers.js';
 import type { Marker } from '../../core/markers.js';
 import { parseQuarterName, quarterName } from '../../core/fiscal-quarter.js';
-import type { Issue } from '../../gitlab/port.js';
+import { nextLevelName } from '../../core/role-ladder.js';
+import type { Issue } from '../../core/gitlab-port.js';
 
 /**
  * What a quarterly career checkpoint is in GitLab: one confidential issue per report and fiscal
@@ -27,7 +28,7 @@ export function quarterLabel(quarter: string): string {
   return `quarter::${quarter}`;
 }
 
-/** The title DESIGN.md promises: `FY27-Q4 career checkpoint: @alice`. */
+/** The title docs/architecture.md#contracts promises: `FY27-Q4 career checkpoint: @alice`. */
 export function checkpointTitle(quarter: string, report: string): string {
   return `${quarter} career checkpoint: @${report}`;
 }
@@ -39,6 +40,9 @@ export function checkpointMarker(quarter: string, report: string): Marker {
 
 /** Trellis's one status note on a checkpoint, edited in place. */
 export const STATUS_MARKER = marker('status', 'checkpoint');
+
+/** The one ask for the summary, to the report and their manager, when a checkpoint reaches review. */
+export const REVIEW_ASK_MARKER = marker('reminder', 'review');
 
 /** The one reminder to the manager when a quarter ends without a summary. */
 export const OVERDUE_MARKER = marker('reminder', 'overdue');
@@ -74,20 +78,7 @@ export function labelledState(labels: readonly string[]): CheckpointState | null
   return CHECKPOINT_STATES.find((s) => s === value) ?? null;
 }
 
-// The usual ladder of an Infrastructure department; a level not on it gets "the next level".
-const NEXT_LEVEL: Readonly<Record<string, string>> = {
-  junior: 'intermediate',
-  associate: 'intermediate',
-  intermediate: 'senior',
-  senior: 'staff',
-  staff: 'principal',
-  principal: 'distinguished',
-  manager: 'senior manager',
-  'senior manager': 'director',
-  director: 'senior director',
-};
-
 /** The level after `level` on the usual ladder, or `the next level` when the ladder does not know it. */
 export function nextLevel(level: string): string {
-  return NEXT_LEVEL[level.trim().toLowerCase()] ?? 'the next level';
+  return nextLevelName({ role: undefined, current: null, next: null }, level);
 }

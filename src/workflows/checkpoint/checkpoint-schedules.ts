@@ -6,6 +6,7 @@ export const OPEN_QUARTER_JOB = 'checkpoint:open-quarter';
 export const CLOSE_QUARTER_JOB = 'checkpoint:close-quarter';
 export const REVIEW_JOB = 'checkpoint:review-reminder';
 export const EVIDENCE_JOB = 'checkpoint:gather-year';
+export const NUDGE_JOB = 'checkpoint:focus-nudge';
 
 /** The months (1-12) in which fiscal quarters start, in calendar order. */
 export function quarterStartMonths(fiscalYearStartMonth: number): number[] {
@@ -20,7 +21,8 @@ export function quarterStartMonths(fiscalYearStartMonth: number): number[] {
  *   `reviewReminderDays` of its end; outside that window it reads nothing. A daily check follows
  *   month lengths, leap years and a changed setting without recomputing crons, and a missed day
  *   is made up the next;
- * - each of the roster's `review_dates` (MM-DD) gathers the year's checkpoints for 360 feedback.
+ * - each of the roster's `review_dates` (MM-DD) gathers the year's checkpoints for 360 feedback;
+ * - every day, unless `focus_nudge_weeks` is 0, the 1:1 nudge looks for focus areas nobody noted on.
  */
 export function checkpointSchedules(roster: Roster): Schedule[] {
   const tz = roster.timezone;
@@ -30,6 +32,7 @@ export function checkpointSchedules(roster: Roster): Schedule[] {
     { id: 'checkpoint-quarter-close', cron: `0 9 1 ${months} *`, tz, job: CLOSE_QUARTER_JOB },
     { id: 'checkpoint-review-reminder', cron: '0 9 * * *', tz, job: REVIEW_JOB },
   ];
+  if (roster.focusNudgeWeeks > 0) out.push({ id: 'checkpoint-focus-nudge', cron: '0 9 * * *', tz, job: NUDGE_JOB });
   for (const date of [...new Set(roster.reviewDates)].sort()) {
     const [month, day] = date.split('-').map(Number);
     out.push({ id: `checkpoint-evidence-${date}`, cron: `0 9 ${day} ${month} *`, tz, job: EVIDENCE_JOB, data: { date } });

@@ -7,8 +7,8 @@ import type { CheckpointReading } from './read-checkpoint.js';
 
 /**
  * The words of Trellis's status note and replies on a checkpoint. Text people wrote (focus areas)
- * goes through markdown-safety; people are mentioned only with `mention` and only where the note
- * asks them to act (the review step), so editing the note in place pings nobody twice.
+ * goes through markdown-safety; people are mentioned only with `mention` and only in new notes that
+ * ask them to act (the review step, the overdue reminder): the status note names them plainly.
  */
 
 /** Who the checkpoint is for, as the roster says now; `report` undefined when they left the roster. */
@@ -56,8 +56,8 @@ export function statusNoteBody(f: StatusFacts): string {
       } else if (f.closed) {
         text = `**Checkpoint: review.** This checkpoint was closed without a summary of progress. Write it at the bottom of the description; the checkpoint is done once it is there.`;
       } else {
-        const who = reviewers(people);
-        text = `**Checkpoint: review.** ${q.name} ends on ${q.end}. ${who}at your last 1:1 of the quarter, record the summary of progress at the bottom of the description (what moved in each focus area, what you learned, what carries over) and update the EFW${efw}. Then close this issue.`;
+        const who = people.report && people.manager ? `${inlineText(people.report.username)} and ${inlineText(people.manager.username)}: ` : '';
+        text = `**Checkpoint: review.** ${q.name} ends on ${q.end}. ${who}${reviewWork(efw)}`;
       }
       break;
     case 'done':
@@ -71,10 +71,18 @@ export function statusNoteBody(f: StatusFacts): string {
   return `${text}${left}\n\n_Trellis keeps this note and the \`checkpoint::\` label in step with the description and the calendar (${q.name}: ${q.start} to ${q.end})._`;
 }
 
-/** `@alice and @carol: ` when both are on the roster, so the review step reaches both. */
-function reviewers(people: People): string {
-  if (!people.report || !people.manager) return '';
-  return `${mention(people.report.username)} and ${mention(people.manager.username)}: `;
+function reviewWork(efw: string): string {
+  return `at your last 1:1 of the quarter, record the summary of progress at the bottom of the description (what moved in each focus area, what you learned, what carries over) and update the EFW${efw}. Then close this issue.`;
+}
+
+/**
+ * The new note that asks both people for the summary when a checkpoint reaches review. The status
+ * note names them without a mention: it is edited in place, and GitLab emails nobody about a mention
+ * added by an edit (docs/gitlab/facts.md#mentions).
+ */
+export function reviewAsk(people: { readonly report: Person; readonly manager: Person }, q: FiscalQuarter): string {
+  const efw = people.report.efw ? ` ([EFW](${safeUrl(people.report.efw)}))` : '';
+  return `${mention(people.report.username)} and ${mention(people.manager.username)}: this checkpoint is in review (${q.name} ends on ${q.end}): ${reviewWork(efw)}`;
 }
 
 /** The reply to more than three focus areas ticked. */

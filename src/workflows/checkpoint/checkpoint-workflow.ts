@@ -4,12 +4,14 @@ import { parseCommands } from '../../core/parse-command.js';
 import type { Command } from '../../core/parse-command.js';
 import type { IssueEvent, NoteEvent, PushEvent } from '../../events/types.js';
 import type { RosterStore } from '../../roster/roster-store.js';
-import { ROSTER_PATH } from '../../roster/roster-store.js';
+import { CONFIG_PATHS } from '../../roster/roster-store.js';
 import { CONVERSATION_TEMPLATE } from '../conversation/conversation-record.js';
 import { findConversations } from '../conversation/conversation-workflow.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
+import { agendaCommand } from './agenda-command.js';
 import { checkpointMarker, identifyCheckpoint } from './checkpoint-record.js';
-import { checkpointSchedules, CLOSE_QUARTER_JOB, EVIDENCE_JOB, OPEN_QUARTER_JOB, REVIEW_JOB } from './checkpoint-schedules.js';
+import { checkpointSchedules, CLOSE_QUARTER_JOB, EVIDENCE_JOB, NUDGE_JOB, OPEN_QUARTER_JOB, REVIEW_JOB } from './checkpoint-schedules.js';
+import { focusNudge } from './focus-nudge.js';
 import { ensureCheckpoint } from './ensure-checkpoint.js';
 import { ensureCheckpointJob, listCheckpoints, openQuarter } from './open-quarter.js';
 import { syncChangedAccess } from '../privacy/privacy-workflow.js';
@@ -54,6 +56,7 @@ export function checkpointWorkflow(deps: { roster?: RosterStore } = {}): Workflo
       [local(REVIEW_JOB)]: reviewReminder,
       [local(CLOSE_QUARTER_JOB)]: closeQuarter,
       [local(EVIDENCE_JOB)]: gatherYear,
+      [local(NUDGE_JOB)]: focusNudge,
       reconcile: reconcileCheckpoints,
     },
     schedules: (roster) => checkpointSchedules(roster),
@@ -78,7 +81,7 @@ async function ownCheckpoint(event: IssueEvent | NoteEvent, ctx: WorkflowContext
 
 /** A push that changed the roster on the default branch re-runs the fan-out (keyed by commit, so once). */
 async function onPush(event: PushEvent, ctx: WorkflowContext): Promise<void> {
-  if (!inDepartmentProject(event, ctx) || !(event.truncated || event.paths.includes(ROSTER_PATH))) return;
+  if (!inDepartmentProject(event, ctx) || !(event.truncated || CONFIG_PATHS.some((p) => event.paths.includes(p)))) return;
   const project = await ctx.gitlab.project();
   if (event.ref !== `refs/heads/${project.defaultBranch}`) return;
   await ctx.jobs.add(OPEN_QUARTER_JOB, { reason: 'roster' }, { id: `checkpoint-roster-${event.after.slice(0, 12)}` });
@@ -104,13 +107,16 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
   if (commands.length === 0) return;
   const replies: string[] = [];
   for (const command of commands) {
-    if (command.name === 'status' && id) {
+    if (command.name === 'agenda') {
+      const reply = await agendaCommand(command, event, id, ctx);
+      if (reply !== null) replies.push(reply);
+    } else if (command.name === 'status' && id) {
       const roster = await ctx.roster();
       replies.push(checkpointStatusReply({ issue: event.issue, id, roster, today: localDate(ctx.now(), roster.timezone), reviewDays: ctx.config.reviewReminderDays }));
     } else replies.push(await checkpointCommand(command, event, bot, ctx));
   }
-  // The reply goes where the command was written.
-  await ctx.executor.apply([checkpointReplyAction(event.issue.iid, event.note.id, replies.join('\n\n'))], { known: [event.issue], project: event.project.path });
+  // The reply goes where the command was written (an agenda written on its checkpoint needs none).
+  if (replies.length > 0) await ctx.executor.apply([checkpointReplyAction(event.issue.iid, event.note.id, replies.join('\n\n'))], { known: [event.issue], project: event.project.path });
   ctx.log.info({ iid: event.issue.iid, commands: commands.map((c) => c.name) }, 'checkpoint commands answered');
 }
 
@@ -124,7 +130,8 @@ async function checkpointCommand(command: Command, event: NoteEvent, bot: string
   const conversation = conversationLinks(await findConversations(ctx, person.username), template).get(person.username.toLowerCase()) ?? null;
   const previous = await findPrevious(ctx, previousQuarter(quarter, roster).name, person.username);
   const result = await ensureCheckpoint(ctx, { quarter, report: person, manager, roster, checkpoint: null, conversation, previous, listed: false });
-  return checkpointCommandReply({ person, manager, quarter, project: recordsOf(ctx).projectOf(person.username), iid: result.checkpoint.iid, created: result.checkpoint.created, conversation: result.conversation });
+  const repliesInPrivate = recordsOf(ctx).ownerOfProject(event.project.path) === person.username.toLowerCase();
+  return checkpointCommandReply({ person, manager, quarter, project: recordsOf(ctx).projectOf(person.username), iid: result.checkpoint.iid, created: result.checkpoint.created, conversation: result.conversation, repliesInPrivate });
 }
 
 /** Last quarter's checkpoint of a report, by its marker (one search). */

@@ -7,7 +7,7 @@ import { indexIssues } from '../../core/executor.js';
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { markerId } from '../../core/markers.js';
 import type { Person, Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { CONVERSATION_TEMPLATE, readConversation } from '../conversation/conversation-record.js';
 import { CONVERSATION_REF, planEnsureConversation } from '../conversation/plan-conversation.js';
 import type { WorkflowContext } from '../workflow.js';
@@ -17,6 +17,7 @@ import { localDate } from '../../core/fiscal-quarter.js';
 import { planCreateCheckpoint } from './plan-create-checkpoint.js';
 import type { ConversationLink, PreviousLink } from './plan-create-checkpoint.js';
 import type { ListedCheckpoint } from './plan-quarter-open.js';
+import { boardLinks } from '../boards.js';
 
 /** What ensuring a report's records did. */
 export interface EnsureResult {
@@ -65,6 +66,8 @@ export async function ensureCheckpoint(ctx: WorkflowContext, args: EnsureArgs): 
     // The person's records project is made by setup and on roster changes; one missing (a report
     // added since, a project deleted by hand) is made here, with its two members, and the work redone.
     if (!(err instanceof AppError && err.code === 'gitlab_not_found') || (await ctx.gitlab.forProject(project).findProject())) throw err;
+    // A dry run writes nothing: the project, the checkpoint and the conversation would all be new.
+    if (ctx.config.dryRun) return { checkpoint: { iid: 0, created: true }, conversation: { iid: 0, created: true }, writes: 0 };
     await ensureRecordsProjectOf(ctx, args.report.username, args.manager.username);
     return ensure(ctx, args, false);
   }
@@ -75,7 +78,7 @@ export async function ensureRecordsProjectOf(ctx: WorkflowContext, person: strin
   const layout = recordsOf(ctx);
   const roster = await ctx.roster();
   const report = emptyAccessReport();
-  await syncRecordsProject({ ...(await syncOptions(ctx, roster)), dryRun: false }, { person, manager, project: layout.projectOf(person) }, report);
+  await syncRecordsProject(await syncOptions(ctx, roster), { person, manager, project: layout.projectOf(person) }, report);
   ctx.log.info({ project: layout.projectOf(person), created: report.projectsCreated.length, members: report.membersSet.length }, 'records project ensured');
 }
 
@@ -113,6 +116,7 @@ async function ensure(ctx: WorkflowContext, args: EnsureArgs, trusted: boolean):
     reviewDays: ctx.config.reviewReminderDays,
     bot: (await ctx.bot()).username,
     templates: ctx.templates,
+    boardUrl: (await boardLinks(ctx)).checkpoints,
   });
   const result = await applyIndexed(ctx, report.username, actions, index);
   const issue = result.refs.get(CHECKPOINT_REF);

@@ -4,8 +4,9 @@ import { localDate, previousQuarter, quarterByName, quarterOf } from '../../core
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue, IssueQuery } from '../../gitlab/port.js';
+import type { Issue, IssueQuery } from '../../core/gitlab-port.js';
 import { CONVERSATION_LABEL, CONVERSATION_TEMPLATE, identifyConversation } from '../conversation/conversation-record.js';
+import { scopeCheckpointBoard } from '../boards.js';
 import { applyToRecord, listRecords, recordsOf } from '../records.js';
 import type { WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL, identifyCheckpoint, quarterLabel } from './checkpoint-record.js';
@@ -98,6 +99,8 @@ export async function openQuarter(data: Record<string, unknown>, ctx: WorkflowCo
       await applyToRecord(ctx, id.report, planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } }), [issue]);
     }
   }
+  // The checkpoints board follows the quarter (its scope, on Premium); a board problem never stops the fan-out.
+  await scopeCheckpointBoard(ctx, plan.quarter).catch((err: unknown) => ctx.log.warn({ err }, 'checkpoints board scope not updated'));
   ctx.log.info({ quarter: plan.quarter.name, reports: plan.rows.length, queued: plan.jobs.length, departed: plan.departed.length }, 'quarter fan-out planned');
   return plan;
 }

@@ -5,10 +5,10 @@ import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { marker } from '../../core/markers.js';
 import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
-import { CHECKPOINT_LABEL, labelledState, OVERDUE_MARKER, quarterLabel, STATUS_MARKER, stateLabel } from './checkpoint-record.js';
+import type { Issue } from '../../core/gitlab-port.js';
+import { CHECKPOINT_LABEL, labelledState, OVERDUE_MARKER, quarterLabel, REVIEW_ASK_MARKER, STATUS_MARKER, stateLabel } from './checkpoint-record.js';
 import type { CheckpointIdentity, CheckpointState } from './checkpoint-record.js';
-import { CONFIDENTIAL_REPLY, closedEmptyReply, labelPutBackReply, overdueReminder, statusNoteBody, tooManyAreasReply } from './checkpoint-status.js';
+import { CONFIDENTIAL_REPLY, closedEmptyReply, labelPutBackReply, overdueReminder, reviewAsk, statusNoteBody, tooManyAreasReply } from './checkpoint-status.js';
 import type { People } from './checkpoint-status.js';
 import { readCheckpoint } from './read-checkpoint.js';
 import type { CheckpointReading } from './read-checkpoint.js';
@@ -90,7 +90,7 @@ export function planCheckpoint(input: CheckpointInput): Action[] {
   }
   const set = setByHand(input.trigger, issue.labels);
   if (set !== null && set !== state && input.trigger.kind === 'event' && input.trigger.actor) {
-    // DESIGN.md principle 6: a label Trellis puts back is explained, once per change (a redelivery finds the reply).
+    // docs/architecture.md#principles, principle 6: a label Trellis puts back is explained, once per change (a redelivery finds the reply).
     actions.push({ kind: 'reply', issue: ref, marker: marker('label', `${set}/${input.trigger.actor}/${stamp(issue.updatedAt)}`), body: labelPutBackReply(input.trigger.actor, set, state) });
   }
   if (state === 'planning' && reading.chosen.length > 3) {
@@ -98,6 +98,9 @@ export function planCheckpoint(input: CheckpointInput): Action[] {
   }
   if (closed && reading.summary === '' && input.trigger.kind === 'event' && input.trigger.action === 'close') {
     actions.push({ kind: 'reply', issue: ref, marker: marker('closed-empty', stamp(issue.closedAt ?? issue.updatedAt)), body: closedEmptyReply(state, quarter) });
+  }
+  if (state === 'review' && !closed && reading.summary === '' && people.report && people.manager) {
+    actions.push({ kind: 'reply', issue: ref, marker: REVIEW_ASK_MARKER, body: reviewAsk({ report: people.report, manager: people.manager }, quarter) });
   }
   if (state === 'overdue' && people.report && people.manager) {
     actions.push({ kind: 'reply', issue: ref, marker: OVERDUE_MARKER, body: overdueReminder(people, quarter) });

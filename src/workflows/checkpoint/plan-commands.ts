@@ -5,17 +5,17 @@ import { inlineText } from '../../core/markdown-safety.js';
 import { marker } from '../../core/markers.js';
 import type { Command } from '../../core/parse-command.js';
 import type { Person, Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
-import { commandTarget } from '../conversation/command-target.js';
+import type { Issue } from '../../core/gitlab-port.js';
+import { commandTarget, privateRecordReply } from '../conversation/command-target.js';
 import type { CheckpointIdentity } from './checkpoint-record.js';
 import { stateLabel } from './checkpoint-record.js';
 import { areaList } from './checkpoint-status.js';
 import { checkpointState, phaseOf, reviewDate } from './plan-checkpoint.js';
 import { readCheckpoint } from './read-checkpoint.js';
 
-/** The commands of a note that are this workflow's: `checkpoint` anywhere, `status` on a checkpoint. */
+/** The commands of a note that are this workflow's: `checkpoint` and `agenda` anywhere, `status` on a checkpoint. */
 export function checkpointCommands(commands: readonly Command[], onCheckpoint: boolean): Command[] {
-  return commands.filter((c) => c.name === 'checkpoint' || (onCheckpoint && c.name === 'status'));
+  return commands.filter((c) => c.name === 'checkpoint' || c.name === 'agenda' || (onCheckpoint && c.name === 'status'));
 }
 
 /** The one reply to a note's checkpoint commands (`reply:<note id>-checkpoint`): redeliveries never reply twice. */
@@ -36,10 +36,14 @@ export function decideCheckpointCommand(input: { command: Command; actor: string
   return { kind: 'ensure', person: target.person, manager: target.manager, quarter: input.quarter };
 }
 
-/** The reply once the checkpoint was ensured: created now, or already there. */
-export function checkpointCommandReply(args: { person: Person; manager: Person; quarter: FiscalQuarter; project: string; iid: number; created: boolean; conversation: { iid: number; created: boolean } | null }): string {
+/**
+ * The reply once the checkpoint was ensured: created now, or already there. It names the record only
+ * when written in the person's own records project (`repliesInPrivate`); elsewhere others may read it.
+ */
+export function checkpointCommandReply(args: { person: Person; manager: Person; quarter: FiscalQuarter; project: string; iid: number; created: boolean; conversation: { iid: number; created: boolean } | null; repliesInPrivate: boolean }): string {
   const who = inlineText(args.person.username);
   const q = args.quarter;
+  if (!args.repliesInPrivate) return privateRecordReply(args.person, args.manager, `${q.name} career checkpoint`);
   // A full reference: the reply may stand in another project, where `#12` would name another issue.
   const ref = (iid: number): string => `${args.project}#${iid}`;
   const talk = args.conversation?.created ? ` Trellis also opened ${who}'s big-picture career conversation, ${ref(args.conversation.iid)}, which the checkpoint builds on.` : '';

@@ -2,7 +2,8 @@ import type { Action } from '../../core/actions.js';
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import type { Person, Roster } from '../../core/roster.js';
 import type { Templates } from '../workflow.js';
-import { CHECKPOINT_LABEL, checkpointMarker, checkpointTitle, nextLevel, quarterLabel, stateLabel } from './checkpoint-record.js';
+import { focusAreas, ladderPosition, nextLevelName, nextLevelRequirements, STANDING_AREA } from '../../core/role-ladder.js';
+import { CHECKPOINT_LABEL, checkpointMarker, checkpointTitle, quarterLabel, stateLabel } from './checkpoint-record.js';
 import { safeUrl } from './checkpoint-status.js';
 import { reviewDate } from './plan-checkpoint.js';
 
@@ -37,6 +38,8 @@ export interface CreateCheckpointInput {
   readonly reviewDays: number;
   readonly bot: string;
   readonly templates: Templates;
+  /** The Career checkpoints board's page, when it exists (docs/boards.md). */
+  readonly boardUrl?: string | null;
 }
 
 /** Long answers are shortened in the checkpoint: the conversation is one click away. */
@@ -45,7 +48,7 @@ const QUOTE_LIMIT = 800;
 /** The data issue_templates/checkpoint.md renders with; people's text is escaped by the template's helpers. */
 export function checkpointTemplateData(input: Omit<CreateCheckpointInput, 'ref' | 'templates'>): Record<string, unknown> {
   const { quarter: q, report, manager, roster, conversation, previous } = input;
-  const role = Object.hasOwn(roster.roles, report.role) ? roster.roles[report.role] : undefined;
+  const position = ladderPosition(roster, report);
   return {
     quarter: q.name,
     start: q.start,
@@ -54,19 +57,38 @@ export function checkpointTemplateData(input: Omit<CreateCheckpointInput, 'ref' 
     reviewDays: Math.max(0, Math.floor(input.reviewDays)),
     report: { name: report.name, username: report.username },
     manager: { name: manager.name, username: manager.username },
-    role: role?.title ?? report.role,
+    role: position.current?.title ?? position.role?.title ?? report.role,
     level: report.level,
-    nextLevel: nextLevel(report.level),
+    nextLevel: nextLevelName(position, report.level),
+    ladder: ladderData(position, report.role),
+    standingArea: STANDING_AREA,
     efw: report.efw ? safeUrl(report.efw) : null,
-    areas: [...(role?.responsibilities ?? [])],
+    areas: [...focusAreas(position)],
     readers: [...roster.recordReaders],
     bot: input.bot,
+    board: input.boardUrl ?? null,
     conversation: conversation
       ? { iid: conversation.iid, values: shorten(conversation.values), lighthouse: shorten(conversation.lighthouse), filledIn: conversation.filledIn }
       : null,
     previous: previous
       ? { iid: previous.iid, quarter: previous.quarter, unfinished: [...previous.unfinished], hasUnfinished: previous.unfinished.length > 0, hasChosen: previous.chosen.length > 0 }
       : null,
+  };
+}
+
+/** The next level beside the target: what it asks for beyond the current one; null off the ladder or at its top. */
+function ladderData(position: ReturnType<typeof ladderPosition>, role: string): Record<string, unknown> | null {
+  const { current, next } = position;
+  if (!current || !next) return null;
+  const requirements = nextLevelRequirements(position);
+  return {
+    role,
+    current: `${current.title} (${current.level})`,
+    next: `${next.title} (${next.level})`,
+    requirements: [...requirements],
+    hasRequirements: requirements.length > 0,
+    niceToHave: [...next.niceToHave],
+    hasNiceToHave: next.niceToHave.length > 0,
   };
 }
 

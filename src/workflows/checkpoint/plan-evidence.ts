@@ -4,14 +4,14 @@ import { inlineText, quoteBlock } from '../../core/markdown-safety.js';
 import { marker } from '../../core/markers.js';
 import { managerReportPairs } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { identifyCheckpoint, labelledState } from './checkpoint-record.js';
 import { areaList } from './checkpoint-status.js';
 import { shorten } from './plan-create-checkpoint.js';
 import { readCheckpoint } from './read-checkpoint.js';
 
 /**
- * 360 feedback and talent assessment (DESIGN.md: "the checkpoint records are the evidence used
+ * 360 feedback and talent assessment (docs/architecture.md#what-it-serves: "the checkpoint records are the evidence used
  * then"): on each of the roster's `review_dates`, every report's latest checkpoint gets one note
  * gathering the year's checkpoints with their focus areas and summaries. The note is keyed by the
  * date, so re-running the job edits it in place and a later date writes a new one.

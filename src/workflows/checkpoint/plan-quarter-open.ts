@@ -2,7 +2,7 @@ import { sameAssignees } from '../../core/assignees.js';
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import { managerReportPairs } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { CONVERSATION_LABEL, identifyConversation, readConversation } from '../conversation/conversation-record.js';
 import { identifyCheckpoint } from './checkpoint-record.js';
 import { shorten } from './plan-create-checkpoint.js';
@@ -10,7 +10,7 @@ import type { ConversationLink, PreviousLink } from './plan-create-checkpoint.js
 import { readCheckpoint } from './read-checkpoint.js';
 
 /**
- * The quarter's fan-out, planned from listings made once (DESIGN.md principle 9): one job per report
+ * The quarter's fan-out, planned from listings made once (docs/architecture.md#principles, principle 10): one job per report
  * whose checkpoint (or big-picture conversation) is missing or whose checkpoint no longer matches
  * the roster, carrying what the job needs so that it never searches GitLab itself.
  */

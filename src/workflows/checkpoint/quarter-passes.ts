@@ -2,7 +2,7 @@ import { localDate, previousQuarter, quarterOf } from '../../core/fiscal-quarter
 import { issueFingerprint } from '../../core/issue-fingerprint.js';
 import type { FiscalQuarter } from '../../core/fiscal-quarter.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import type { WorkflowContext } from '../workflow.js';
 import { applyToRecord, recordsOf } from '../records.js';
 import { identifyCheckpoint, stateLabel } from './checkpoint-record.js';

@@ -1,7 +1,7 @@
 import { parseChecklist } from '../../core/parse-checklist.js';
 
 /**
- * Reading a checkpoint's description back (DESIGN.md: "its checklist is its progress"): which focus
+ * Reading a checkpoint's description back (docs/architecture.md#what-it-serves: "its checklist is its progress"): which focus
  * areas are ticked, which of them reached their target, and the summary of progress. Sections are
  * found by their titles in issue_templates/checkpoint.md, case-insensitively, so people may edit
  * everything else freely.

@@ -11,7 +11,8 @@ export const COMMANDS: ReadonlyArray<{ readonly usage: string; readonly what: st
   { usage: 'sign-off', what: "the learner's manager signs off a module whose checklist is complete" },
   { usage: 'big-picture [@user]', what: 'open a big-picture career conversation' },
   { usage: 'checkpoint [@user]', what: "open this quarter's career checkpoint if it is missing" },
-  { usage: 'approve [@buddy]', what: "the requester's manager approves an internship request; `@buddy` chooses the on-call buddy (default: the one the request names, else the nearest proposed)" },
+  { usage: 'agenda [@user]', what: "the standing agenda of the next 1:1 (focus areas, goals, what was noted, the next-level target, days left), written on the person's checkpoint" },
+  { usage: 'approve [@buddy] [pair @engineer]', what: "the requester's manager approves an internship request; `@buddy` chooses the on-call buddy (default: the one the request names, else the nearest proposed), `pair @engineer` the engineer to pair with (default: the one proposed)" },
   { usage: 'decline <reason>', what: "the requester's manager declines an internship request" },
 ];
 

@@ -1,6 +1,6 @@
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import type { RosterStore } from '../../roster/roster-store.js';
-import { ROSTER_PATH } from '../../roster/roster-store.js';
+import { CONFIG_PATHS } from '../../roster/roster-store.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { CONFIG_ERROR_LABEL, planConfigError } from './plan-config-error.js';
 
@@ -17,7 +17,7 @@ export function configWorkflow(store: RosterStore): Workflow {
   return {
     name: 'config',
     async onEvent(event, ctx) {
-      if (event.type !== 'push' || !(event.truncated || event.paths.includes(ROSTER_PATH))) return;
+      if (event.type !== 'push' || !(event.truncated || CONFIG_PATHS.some((p) => event.paths.includes(p)))) return;
       const project = await ctx.gitlab.project();
       if (event.ref !== `refs/heads/${project.defaultBranch}`) return;
       await check(`commit ${event.after.slice(0, 12)}`, ctx);

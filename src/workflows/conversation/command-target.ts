@@ -39,3 +39,13 @@ export function commandTarget(input: { command: Command; actor: string; roster: 
 function refuse(reply: string): CommandTarget {
   return { kind: 'refuse', reply };
 }
+
+/**
+ * The answer to a career command written where others may read it (anywhere but the person's own
+ * records project): it names no record, since replies about private records go only where the
+ * people who may read them are; the record is assigned to those two, so they find it.
+ */
+export function privateRecordReply(person: Person, manager: Person, record: string): string {
+  const who = inlineText(person.username);
+  return `Done. ${who}'s ${record} is private, so this reply does not link it: ${who} and ${inlineText(manager.username)} find it among the issues assigned to them, in ${who}'s private records project.`;
+}

@@ -1,6 +1,6 @@
 import { findMarkers, marker } from '../../core/markers.js';
 import type { Marker } from '../../core/markers.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 
 /**
  * What a big-picture career conversation is in GitLab: one confidential issue per person, titled
@@ -61,7 +61,16 @@ export function readConversation(description: string, template: string): Convers
   const theirs = partsOf(template);
   const answer = (key: ConversationPart): string | null => {
     const prompts = new Set((theirs.get(key) ?? []).map((l) => l.trim()));
-    const lines = (mine.get(key) ?? []).filter((l) => !prompts.has(l.trim()) && !/^\s*(?:\d+[.)]|[-*+])?\s*$/.test(l));
+    // A fill-in prompt ("Your lighthouse:") may have the answer written on its own line: keep only the answer.
+    const fillIns = [...prompts].filter((p) => p.endsWith(':'));
+    const withoutPrompt = (line: string): string => {
+      const prompt = fillIns.find((p) => line.trim().startsWith(p));
+      return prompt ? line.trim().slice(prompt.length).trim() : line;
+    };
+    const lines = (mine.get(key) ?? [])
+      .filter((l) => !prompts.has(l.trim()))
+      .map(withoutPrompt)
+      .filter((l) => !/^\s*(?:\d+[.)]|[-*+])?\s*$/.test(l));
     const text = lines.join('\n').trim();
     return text === '' ? null : text;
   };

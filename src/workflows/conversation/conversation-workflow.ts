@@ -2,7 +2,7 @@ import { indexIssues } from '../../core/executor.js';
 import { parseCommands } from '../../core/parse-command.js';
 import type { Command } from '../../core/parse-command.js';
 import type { NoteEvent } from '../../events/types.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { findPerson } from '../../core/roster.js';
 import { ensureRecordsProjectOf } from '../checkpoint/ensure-checkpoint.js';
@@ -50,7 +50,8 @@ async function answer(command: Command, event: NoteEvent, bot: string, ctx: Work
   const person = findPerson(roster, target);
   // A report added since setup ran has no records project yet: it is made first, with its two members.
   if (!existing && person?.manager && !(await ctx.gitlab.forProject(project).findProject())) await ensureRecordsProjectOf(ctx, person.username, person.manager);
-  const plan = planBigPicture({ command, actor: event.actor.username, roster, bot, existing, template, project });
+  const repliesInPrivate = recordsOf(ctx).ownerOfProject(event.project.path) === target.toLowerCase();
+  const plan = planBigPicture({ command, actor: event.actor.username, roster, bot, existing, template, project, repliesInPrivate });
   // Not a complete index: a conversation whose label someone removed is still found by its marker.
   const result = await ctx.executor.apply(plan.actions, { index: indexIssues(found, false), project });
   return plan.reply(result.refs, result.steps.some((s) => s.outcome === 'created'));

@@ -3,8 +3,8 @@ import { inlineText } from '../../core/markdown-safety.js';
 import { marker } from '../../core/markers.js';
 import type { Command } from '../../core/parse-command.js';
 import type { Person, Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
-import { commandTarget } from './command-target.js';
+import type { Issue } from '../../core/gitlab-port.js';
+import { commandTarget, privateRecordReply } from './command-target.js';
 import { CONVERSATION_LABEL, CONVERSATION_PARTS, conversationMarker, conversationTitle, readConversation } from './conversation-record.js';
 
 /** A command's actions and its reply, written once the actions ran (`created`: the record is new). */
@@ -44,14 +44,21 @@ export function planEnsureConversation(args: { ref?: string; person: Person; man
 
 /**
  * `big-picture [@user]`: opens the person's conversation unless they have one (`existing`, found by
- * the handler), for the commenter or, from their manager, for a report.
+ * the handler), for the commenter or, from their manager, for a report. `repliesInPrivate`: the
+ * command was written in the person's own records project, so the reply may name the record.
  */
-export function planBigPicture(input: { command: Command; actor: string; roster: Roster; bot: string; existing: Pick<Issue, 'iid'> | null; template: string; project: string }): CareerCommandPlan {
+export function planBigPicture(input: { command: Command; actor: string; roster: Roster; bot: string; existing: Pick<Issue, 'iid'> | null; template: string; project: string; repliesInPrivate: boolean }): CareerCommandPlan {
   const usage = `Use \`@${input.bot} big-picture\` for yourself, or \`@${input.bot} big-picture @username\` for someone you manage.`;
   const target = commandTarget({ ...input, record: 'a big-picture career conversation', usage });
   if (target.kind === 'refuse') return { actions: [], reply: () => target.reply };
   const { person, manager } = target;
   const who = inlineText(person.username);
+  // A reply stands where the command was written. Outside the person's own records project others
+  // may read it, so it names no record: the conversation is assigned to the two people who may read it.
+  if (!input.repliesInPrivate) {
+    const actions = input.existing ? [] : [planEnsureConversation({ person, manager, template: input.template })];
+    return { actions, reply: () => privateRecordReply(person, manager, 'big-picture career conversation') };
+  }
   if (input.existing) {
     const iid = input.existing.iid;
     return { actions: [], reply: () => `${who}'s big-picture career conversation is ${input.project}#${iid}; Trellis did not open another. Revisit it there whenever something important changes.` };

@@ -1,18 +1,18 @@
 import { addDays, localDate } from '../../core/fiscal-quarter.js';
 import { inlineText } from '../../core/markdown-safety.js';
 import { findPerson } from '../../core/roster.js';
-import type { Person, Roster } from '../../core/roster.js';
+import type { Person, Roster, Team } from '../../core/roster.js';
 import { timeZoneProblem } from '../../core/roster-schema.js';
 import type { RequestAnswers } from './parse-request.js';
 
 /**
  * Whether a request's answers are right, against the roster: strict about what decides who
  * approves, who shadows whom and when (manager, time zone, dates, a learning goal, at least one way
- * of working), lenient about the rest (team, role and share of time are shown as written, or taken
- * from the roster when missing).
+ * of working) and about the team (a team written must be one the roster knows), lenient about the
+ * rest (role and share of time are shown as written; team and role are taken from the roster when missing).
  */
 
-export type ProblemField = 'requester' | 'manager' | 'timezone' | 'goal' | 'start' | 'length' | 'ways' | 'buddy';
+export type ProblemField = 'requester' | 'team' | 'manager' | 'timezone' | 'goal' | 'start' | 'length' | 'ways' | 'buddy';
 
 /** One thing the requester must fix; `text` is Markdown, with what they wrote made inert. */
 export interface Problem {
@@ -23,6 +23,8 @@ export interface Problem {
 /** A request whose answers hold, with everything resolved. */
 export interface CheckedRequest {
   readonly requester: Person;
+  /** The roster team the request names, else the requester's team on the roster (null when the roster has no such team). */
+  readonly team: Team | null;
   /** The requester's manager on the roster, who approves. */
   readonly manager: string;
   /** IANA zone, as written (or as the roster says when the request gives none). */
@@ -57,6 +59,9 @@ export function checkRequest(answers: RequestAnswers, requester: string, roster:
   if (!person) add('requester', `${inlineText(requester)} (who opened this request) is not on the roster, so Trellis cannot tell who approves it. Ask a manager to add you to \`.trellis/roster.yml\`.`);
   else if (!person.manager) add('requester', `The roster names no manager for ${inlineText(person.username)}, so nobody can approve this request. Ask for the roster to name one.`);
 
+  const team = checkTeam(answers.team, person, roster);
+  if (team.problem) add('team', team.problem);
+
   const manager = checkManager(answers.manager, person, roster);
   if (manager.problem) add('manager', manager.problem);
 
@@ -85,8 +90,19 @@ export function checkRequest(answers: RequestAnswers, requester: string, roster:
   if (problems.length > 0 || !person || !manager.username || !zone.timezone || !start || !length) return { problems, request: null };
   return {
     problems,
-    request: { requester: person, manager: manager.username, timezone: zone.timezone, timezoneFromRoster: zone.fromRoster, start, end: length.end, length: length.text, answers, buddy: buddy.username },
+    request: { requester: person, team: team.team, manager: manager.username, timezone: zone.timezone, timezoneFromRoster: zone.fromRoster, start, end: length.end, length: length.text, answers, buddy: buddy.username },
   };
+}
+
+/** A team written in the request: a roster team's id or name, case and spacing aside; empty means the requester's own. */
+function checkTeam(written: string, person: Person | undefined, roster: Roster): { team: Team | null; problem: string | null } {
+  const key = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+  if (written === '') return { team: roster.teams.find((t) => t.id === person?.team) ?? null, problem: null };
+  const found = roster.teams.find((t) => key(t.id) === key(written) || key(t.name) === key(written));
+  if (found) return { team: found, problem: null };
+  const known = roster.teams.map((t) => inlineText(t.name, 60)).join('; ');
+  const fix = known === '' ? 'The roster lists no teams: leave it empty.' : `Write one of the teams it knows: ${known}.`;
+  return { team: null, problem: `**Team**: “${inlineText(written, 60)}” is not a team on the roster. ${fix}` };
 }
 
 function checkManager(written: string, person: Person | undefined, roster: Roster): { username: string | null; problem: string | null } {

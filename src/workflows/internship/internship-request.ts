@@ -2,7 +2,7 @@ import { scopedValue } from '../../core/labels.js';
 import { isGitLabUsername } from '../../core/markdown-safety.js';
 import { findMarkers, hasMarker, marker, renderMarker } from '../../core/markers.js';
 import type { Marker } from '../../core/markers.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 
 /**
  * What an internship request is in GitLab: an issue labelled `internship-request` plus one
@@ -14,7 +14,7 @@ import type { Issue } from '../../gitlab/port.js';
 export const REQUEST_LABEL = 'internship-request';
 export const TASK_LABEL = 'internship-task';
 
-/** The states of a request, in board order (DESIGN.md "Labels"). */
+/** The states of a request, in board order (docs/architecture.md#labels). */
 export const REQUEST_STATES = ['requested', 'needs-info', 'pending-approval', 'approved', 'active', 'completed', 'declined'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
@@ -85,6 +85,8 @@ export interface Approval {
   /** The internship's first and last days (`YYYY-MM-DD`), fixed at approval. */
   readonly start: string;
   readonly end: string;
+  /** The engineer the intern pairs with (the proposal or the one the approval named); null when pairing was not asked for or nobody was found. */
+  readonly pairing: string | null;
 }
 
 /** A manager's decline and the reason they gave. */
@@ -102,9 +104,9 @@ export interface RequestRecord {
 
 export const NO_RECORD: RequestRecord = Object.freeze({ approval: null, decline: null });
 
-/** The hidden line of a status note that records an approval. */
+/** The hidden line of a status note that records an approval (the pairing engineer last and only when there is one, so records written before it read the same). */
 export function approvalMarker(a: Approval): Marker {
-  return marker('internship-approved', `${a.by}/${a.buddy ?? '-'}/${a.at}/${a.start}/${a.end}`);
+  return marker('internship-approved', `${a.by}/${a.buddy ?? '-'}/${a.at}/${a.start}/${a.end}${a.pairing ? `/${a.pairing}` : ''}`);
 }
 
 /** The hidden line of a status note that records a decline; the reason travels base64-encoded (a marker key holds no spaces). */
@@ -125,9 +127,9 @@ export function parseRecord(noteBody: string | null | undefined): RequestRecord 
   let decline: Decline | null = null;
   for (const m of findMarkers(noteBody)) {
     if (m.kind === 'internship-approved') {
-      const [by = '', buddy = '', at = '', start = '', end = ''] = m.key.split('/');
+      const [by = '', buddy = '', at = '', start = '', end = '', pairing = ''] = m.key.split('/');
       if (isGitLabUsername(by) && at && /^\d{4}-\d{2}-\d{2}$/.test(start) && /^\d{4}-\d{2}-\d{2}$/.test(end)) {
-        approval = { by, buddy: buddy === '-' || buddy === '' ? null : buddy, at, start, end };
+        approval = { by, buddy: buddy === '-' || buddy === '' ? null : buddy, at, start, end, pairing: isGitLabUsername(pairing) ? pairing : null };
       }
     } else if (m.kind === 'internship-declined') {
       const [by = '', at = '', ...rest] = m.key.split('/');

@@ -2,7 +2,7 @@ import type { Action } from '../../core/actions.js';
 import { parseCommands } from '../../core/parse-command.js';
 import type { Roster } from '../../core/roster.js';
 import type { IssueEvent, NoteEvent } from '../../events/types.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { listModules } from '../training/training-workflow.js';
 import type { ModuleSummary } from '../training/training-module.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';

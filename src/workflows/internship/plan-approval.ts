@@ -1,6 +1,6 @@
 import type { Action } from '../../core/actions.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import type { ModuleTemplates } from '../training/plan-create-module.js';
 import { MODULE_KINDS, summariseModules } from '../training/training-module.js';
 import type { ModuleSummary } from '../training/training-module.js';
@@ -30,6 +30,8 @@ export interface ApprovalInput {
   readonly bot: string;
   readonly modules: readonly ModuleSummary[];
   readonly templates: ModuleTemplates;
+  /** Today in the roster's time zone (`YYYY-MM-DD`). */
+  readonly today: string;
   /** The reply that announces the approval (to the command's note, or explaining a label). */
   readonly reply: (text: string) => Action;
 }
@@ -45,7 +47,7 @@ export function planApproval(input: ApprovalInput): RequestPlan {
   const learner = request.requester.username;
   return {
     decision: 'approve',
-    actions: planTasks({ requestIid: iid, request, buddy: approval.buddy, recordsProject: input.recordsProject, roster, bot: input.bot, modules: input.modules, templates: input.templates }),
+    actions: planTasks({ requestIid: iid, request, buddy: approval.buddy, pairing: approval.pairing, today: input.today, recordsProject: input.recordsProject, roster, bot: input.bot, modules: input.modules, templates: input.templates }),
     then(refs) {
       const accessProject = roster.internships.accessRequestsProject;
       const tasks: TaskIssue[] = tasksWanted(request).flatMap((kind) => {
@@ -57,15 +59,16 @@ export function planApproval(input: ApprovalInput): RequestPlan {
       const views = tasks.map(taskView);
       const list = views.map((t) => `- ${TASK_NAMES[t.kind]}: ${t.reference}, due ${t.dueDate ?? 'none'}`);
       const opened = created.map((m) => `#${m.iid}`);
+      const due = refs.get(moduleRef('sre-i'))?.dueDate ?? refs.get(moduleRef('sre-ii'))?.dueDate ?? null;
       return [
         { kind: 'upsert-note', issue: { iid }, marker: STATUS_MARKER, body: planNote({ approval, tasks: views, standing, requester: learner, roster, completed: false }) },
         { kind: 'set-labels', issue: { iid }, add: [REQUEST_LABEL, stateLabel('active')] },
         input.reply(
           [
-            `**Approved** by ${who(approval.by, roster)}: ${who(learner, roster)} interns with Reliability Engineering from ${approval.start} to ${approval.end}.${approval.buddy ? ` On-call buddy: ${who(approval.buddy, roster)}.` : ''}`,
+            `**Approved** by ${who(approval.by, roster)}: ${who(learner, roster)} interns with Reliability Engineering from ${approval.start} to ${approval.end}.${approval.buddy ? ` On-call buddy: ${who(approval.buddy, roster)}.` : ''}${approval.pairing ? ` Pairing engineer: ${who(approval.pairing, roster)}.` : ''}`,
             '',
             ...list,
-            ...(opened.length > 0 ? ['', `Training modules opened: ${opened.join(', ')} (completing them before the start is recommended).`] : []),
+            ...(opened.length > 0 ? ['', `Training modules opened: ${opened.join(', ')}${due ? `, due ${due}` : ''} (completing them before the start is recommended).`] : []),
             '',
             'The request is now `internship::active`; the status note above tracks the tasks.',
           ].join('\n'),

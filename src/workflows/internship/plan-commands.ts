@@ -1,7 +1,8 @@
 import type { Action } from '../../core/actions.js';
 import { inlineText, quoteBlock } from '../../core/markdown-safety.js';
 import type { Command } from '../../core/parse-command.js';
-import { approvalRefusal, approvedBuddy, assessRequest, declineRefusal } from './assess-request.js';
+import { approvalNames, approvalRefusal, approvedBuddy, approvedPairing, assessRequest, declineRefusal } from './assess-request.js';
+import { completion, today } from './internship-dates.js';
 import { commandReplyMarker, REQUEST_LABEL, STATUS_MARKER, stateLabel } from './internship-request.js';
 import type { Decline } from './internship-request.js';
 import { planApproval } from './plan-approval.js';
@@ -10,7 +11,7 @@ import { planDeclined, planRequest } from './plan-request.js';
 import type { RequestInput } from './plan-request.js';
 import { declinedNote, problemList, who } from './request-status.js';
 
-/** The commands this workflow answers: `approve [@buddy]` and `decline <reason>` anywhere (to say where they work), `status` on a request. */
+/** The commands this workflow answers: `approve [@buddy] [pair @engineer]` and `decline <reason>` anywhere (to say where they work), `status` on a request. */
 export function internshipCommands(commands: readonly Command[], onRequest: boolean): Command[] {
   return commands.filter((c) => c.name === 'approve' || c.name === 'decline' || (onRequest && c.name === 'status'));
 }
@@ -33,8 +34,9 @@ export function notARequestReply(iid: number, noteId: number, command: Command, 
 }
 
 /**
- * `approve [@buddy]`: the requester's manager approves a complete request; `@buddy` chooses the
- * on-call buddy (an on-call person on the roster), else the requester's pick or the nearest proposal.
+ * `approve [@buddy] [pair @engineer]`: the requester's manager approves a complete request; `@buddy`
+ * chooses the on-call buddy (an on-call person on the roster), else the requester's pick or the
+ * nearest proposal; `pair @engineer` chooses the pairing engineer, else the proposal.
  * `decline <reason>`: the manager declines, with a reason that is recorded and quoted. `status`:
  * where the request stands. One reply per command note, whoever wrote it; refusals say who can.
  */
@@ -57,7 +59,9 @@ export function planCommand(input: CommandInput): RequestPlan {
     const more = command.name === 'decline' ? ' It can no longer be declined; close the request to end the internship early.' : '';
     return settled(`${who(record.approval.by, roster)} already approved this internship on ${record.approval.at.slice(0, 10)}.${more}`);
   }
-  if (issue.state === 'closed') return { decision: 'closed', actions: [reply(`This request is closed. Reopen it first, then ${command.name} it.`)] };
+  // A decline needs no open request (it closes it anyway, and `/close` in the declining comment itself
+  // runs before Trellis reads the issue); an approval does, since it starts the internship.
+  if (issue.state === 'closed' && command.name !== 'decline') return { decision: 'closed', actions: [reply(`This request is closed. Reopen it first, then ${command.name} it.`)] };
 
   if (command.name === 'decline') {
     const reason = command.rest;
@@ -77,14 +81,15 @@ export function planCommand(input: CommandInput): RequestPlan {
     };
   }
 
-  // approve: `@bot approve @buddy` names the buddy; other words after approve are a comment, not a name.
-  const named = command.args[0]?.startsWith('@') ? command.args[0] : undefined;
+  // approve: `@bot approve @buddy pair @engineer` names them; other words after approve are a comment, not names.
+  const named = approvalNames(command.args, a.request);
   const refusal = approvalRefusal(a, actor, roster, bot, named);
   if (refusal || !a.request) return { decision: 'refused', actions: [reply(refusal ?? 'This request cannot be approved yet.')] };
   return planApproval({
     iid: issue.iid,
     request: a.request,
-    approval: { by: actor, buddy: approvedBuddy(a, roster, named), at: input.now.toISOString(), start: a.request.start, end: a.request.end },
+    approval: { by: actor, buddy: approvedBuddy(a, roster, named), at: input.now.toISOString(), start: a.request.start, end: a.request.end, pairing: approvedPairing(a, roster, named) },
+    today: today(input.now, roster.timezone),
     recordsProject: input.recordsProject,
     roster,
     bot,
@@ -99,8 +104,10 @@ function statusText(input: CommandInput): string {
   if (record.decline) return `This internship request is **declined** (by ${who(record.decline.by, roster)} on ${record.decline.at.slice(0, 10)}).`;
   if (record.approval) {
     const closed = input.tasks.filter((t) => t.issue.state === 'closed').length;
-    const state = input.tasks.length > 0 && closed === input.tasks.length ? 'completed' : 'active';
-    return `This internship is **${state}**: approved by ${who(record.approval.by, roster)} on ${record.approval.at.slice(0, 10)}, ${closed} of ${input.tasks.length} task issues closed. The status note lists them.`;
+    const stands = completion(record.approval.start, input.tasks.map((t) => t.issue.state === 'closed'), input.now, roster.timezone);
+    const state = stands === 'completed' ? 'completed' : 'active';
+    const waiting = stands === 'waiting' ? ` It completes on its start date, ${record.approval.start}.` : '';
+    return `This internship is **${state}**: approved by ${who(record.approval.by, roster)} on ${record.approval.at.slice(0, 10)}, ${closed} of ${input.tasks.length} task issues closed.${waiting} The status note lists them.`;
   }
   const a = assessRequest({ description: issue.description, requester: issue.author, roster, now: input.now, modules: input.modules });
   if (!a.request) return `This internship request **needs information**:\n\n${problemList(a.problems)}`;

@@ -5,19 +5,21 @@ import { marker } from '../../core/markers.js';
 import type { Marker } from '../../core/markers.js';
 import type { Roster } from '../../core/roster.js';
 import type { IssueChanges, IssueEvent } from '../../events/types.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import type { ModuleTemplates } from '../training/plan-create-module.js';
 import { correctionMarker } from '../training/training-module.js';
 import type { ModuleSummary } from '../training/training-module.js';
-import { approvalRefusal, approvedBuddy, assessRequest } from './assess-request.js';
+import { approvalRefusal, approvedBuddy, approvedPairing, assessRequest } from './assess-request.js';
 import type { Assessment } from './assess-request.js';
 import type { Problem } from './check-request.js';
+import { completion, today } from './internship-dates.js';
 import { labelledState, REQUEST_LABEL, STATUS_MARKER, stateLabel, TASK_KINDS } from './internship-request.js';
 import type { Approval, Decline, RequestRecord, RequestState, TaskIssue } from './internship-request.js';
 import { planApproval } from './plan-approval.js';
 import type { RequestPlan } from './plan-approval.js';
-import { declinedNote, needsInfoNote, needsInfoReply, pendingNote, planNote, summaryReply, taskView, who } from './request-status.js';
+import { declinedNote, needsInfoNote, needsInfoReply, pendingNote, planNote, routeReply, summaryReply, taskView, who } from './request-status.js';
 import { trainingStanding } from './request-training.js';
+import { boardLink } from '../boards.js';
 
 /** The issue event a plan answers; null when reconcile re-derives the request from GitLab alone. */
 export interface RequestEvent {
@@ -43,6 +45,8 @@ export interface RequestInput {
   readonly tasks: readonly TaskIssue[];
   readonly templates: ModuleTemplates;
   readonly event: RequestEvent | null;
+  /** The Internships board's page, when it exists (docs/boards.md): the status note links to it. */
+  readonly internshipsBoard?: string | null;
 }
 
 /**
@@ -88,9 +92,9 @@ function planUndecided(input: RequestInput): RequestPlan {
   if (set === 'approved' && event) {
     const refusal = approvalRefusal(a, event.actor, roster, bot);
     if (refusal === null && a.request) {
-      const approval: Approval = { by: event.actor, buddy: approvedBuddy(a, roster), at: issue.updatedAt, start: a.request.start, end: a.request.end };
+      const approval: Approval = { by: event.actor, buddy: approvedBuddy(a, roster), at: issue.updatedAt, start: a.request.start, end: a.request.end, pairing: approvedPairing(a, roster) };
       const reply = correctionMarker(issue, `approved/${event.actor}`);
-      return planApproval({ iid: issue.iid, request: a.request, approval, recordsProject: input.recordsProject, roster, bot, modules: input.modules, templates: input.templates, reply: (body) => ({ kind: 'reply', issue: { iid: issue.iid }, marker: reply, body }) });
+      return planApproval({ iid: issue.iid, request: a.request, approval, recordsProject: input.recordsProject, roster, bot, modules: input.modules, templates: input.templates, today: today(input.now, roster.timezone), reply: (body) => ({ kind: 'reply', issue: { iid: issue.iid }, marker: reply, body }) });
     }
     return settle(input, a, { what: `approved/${event.actor}`, text: `${inlineText(event.actor)} moved this request to \`${stateLabel('approved')}\`, but: ${refusal}` });
   }
@@ -107,6 +111,12 @@ function planUndecided(input: RequestInput): RequestPlan {
   return settle(input, a, why === null || !event ? null : { what: `label/${String(set)}/${event.actor}`, text: why });
 }
 
+/** The request's state label before the event (its current one when there is no event or the event changed no label). */
+function stateBefore(input: RequestInput): RequestState | null {
+  const labels = input.event?.changes.labels;
+  return labelledState(labels ? labels.previous : input.issue.labels);
+}
+
 function findManager(input: RequestInput): string {
   return input.roster.people.find((p) => p.username.toLowerCase() === input.issue.author.toLowerCase())?.manager ?? 'their manager';
 }
@@ -120,13 +130,19 @@ function settle(input: RequestInput, a: Assessment, why: { what: string; text: s
   const { issue } = input;
   const target = { iid: issue.iid };
   const desired = desiredUndecided(a);
-  const body = a.request ? pendingNote({ request: a.request, buddies: a.buddies, chosen: a.chosen, standing: a.standing, roster: input.roster, bot: input.bot }) : needsInfoNote(a.problems);
+  const pending = a.request ? { request: a.request, buddies: a.buddies, chosen: a.chosen, pairing: a.pairing, standing: a.standing, roster: input.roster, bot: input.bot } : null;
+  const note = pending ? pendingNote(pending) : needsInfoNote(a.problems);
+  const board = boardLink(input.internshipsBoard, 'Internships board');
+  const body = board ? `${note}\n\n<sub>Every request and where it stands: the ${board}.</sub>` : note;
   const actions: Action[] = [
     { kind: 'set-labels', issue: target, add: [REQUEST_LABEL, stateLabel(desired)] },
     { kind: 'upsert-note', issue: target, marker: STATUS_MARKER, body },
   ];
   if (why) actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue, why.what), body: `${why.text}\n\nTrellis set \`${stateLabel(desired)}\`.` });
-  if (!a.request) actions.push({ kind: 'reply', issue: target, marker: needsInfoMarker(a.problems), body: needsInfoReply(a.problems) });
+  if (!pending) actions.push({ kind: 'reply', issue: target, marker: needsInfoMarker(a.problems), body: needsInfoReply(a.problems) });
+  // Becoming complete asks the manager in a new note, once per time it becomes complete: not when the
+  // request was already pending before this event (a wrong label put back, a redelivery).
+  else if (stateBefore(input) !== 'pending-approval') actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue, 'routed'), body: routeReply(pending) });
   return { decision: desired, actions };
 }
 
@@ -150,25 +166,30 @@ function correction(set: RequestState | null, actor: string, input: RequestInput
       : `${name} set ${label}, but only ${inlineText(manager)}, the requester's manager on the roster, can decline this request.`;
   }
   if (set === 'approved' && approval) return `${name} set ${label}, but ${who(approval.by, input.roster)} already approved this internship on ${approval.at.slice(0, 10)}.`;
-  if (set === 'active' || set === 'completed') return `${name} set ${label}, but Trellis sets that itself: \`${stateLabel('active')}\` once the manager approves, \`${stateLabel('completed')}\` when every task issue is closed.`;
+  if (set === 'active' || set === 'completed') return `${name} set ${label}, but Trellis sets that itself: \`${stateLabel('active')}\` once the manager approves, \`${stateLabel('completed')}\` when every task issue is closed and the start date has come.`;
   const check = a && !a.request ? ' The request still needs what the status note lists.' : '';
   return `${name} set ${label}, but Trellis sets that itself from its check of the description.${check}`;
 }
 
-/** An approved internship: active while any task is open, completed (and closed) when all are closed. */
+/**
+ * An approved internship: active while any task is open, completed (and closed) when all are closed
+ * and its start date has come in the roster's time zone. Tasks all closed before the start leave it
+ * active, its note saying it completes on the start date, when reconcile's hourly run completes it.
+ */
 function planApproved(input: RequestInput, approval: Approval): RequestPlan {
   const { issue, event, roster } = input;
   const label = labelledState(issue.labels);
   // Closed by a person while active: they ended it; Trellis reopens only what it closed itself.
   if (issue.state === 'closed' && label !== 'completed') return { decision: 'ended-by-person', actions: [] };
   const tasks = [...input.tasks].sort((x, y) => TASK_KINDS.indexOf(x.kind) - TASK_KINDS.indexOf(y.kind)).map(taskView);
-  const done = tasks.length > 0 && tasks.every((t) => t.closed);
+  const stands = completion(approval.start, tasks.map((t) => t.closed), input.now, roster.timezone);
+  const done = stands === 'completed';
   const standing = trainingStanding(input.modules, issue.author);
   const desired: RequestState = done ? 'completed' : 'active';
   const target = { iid: issue.iid };
   const actions: Action[] = [
     { kind: 'set-labels', issue: target, add: [REQUEST_LABEL, stateLabel(desired)] },
-    { kind: 'upsert-note', issue: target, marker: STATUS_MARKER, body: planNote({ approval, tasks, standing, requester: issue.author, roster, completed: done }) },
+    { kind: 'upsert-note', issue: target, marker: STATUS_MARKER, body: planNote({ approval, tasks, standing, requester: issue.author, roster, completed: done, waiting: stands === 'waiting' }) },
   ];
   const set = setByEvent(input);
   const fromApprover = set === 'approved' && event?.actor.toLowerCase() === approval.by.toLowerCase();

@@ -1,13 +1,15 @@
 import type { Action } from '../../core/actions.js';
 import { addDays } from '../../core/fiscal-quarter.js';
 import { inlineText, mention, quoteBlock } from '../../core/markdown-safety.js';
+import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { IssueDraft } from '../../gitlab/port.js';
+import type { IssueDraft } from '../../core/gitlab-port.js';
 import { planCreateModule } from '../training/plan-create-module.js';
 import type { ModuleTemplates } from '../training/plan-create-module.js';
 import { nextAttempt } from '../training/training-module.js';
 import type { ModuleKind, ModuleSummary } from '../training/training-module.js';
 import type { CheckedRequest } from './check-request.js';
+import { prepareBy } from './internship-dates.js';
 import { TASK_KINDS, TASK_LABEL, taskMarker } from './internship-request.js';
 import type { TaskKind } from './internship-request.js';
 import { trainingStanding } from './request-training.js';
@@ -18,6 +20,8 @@ import { TASK_NAMES, who } from './request-status.js';
  * due, linked), an access request in the roster's access-requests project when systems were listed,
  * and the SRE I / SRE II modules the requester has not started, made by the training workflow's own
  * planner so they are ordinary modules. Each carries a marker, so a retry finds instead of creating.
+ * What must be ready on day one (the access request, new modules) is due before the start
+ * (internship-dates.ts, `prepareBy`); the rest is due with the internship.
  */
 
 export interface TaskPlanInput {
@@ -25,6 +29,10 @@ export interface TaskPlanInput {
   readonly request: CheckedRequest;
   /** The chosen on-call buddy (null when on-call shadowing was not asked for). */
   readonly buddy: string | null;
+  /** The engineer the intern pairs with (null when pairing was not asked for or nobody was found). */
+  readonly pairing: string | null;
+  /** Today in the roster's time zone (`YYYY-MM-DD`): nothing is made due before it. */
+  readonly today: string;
   /** Path of the records project, for references from the access-requests project. */
   readonly recordsProject: string;
   readonly roster: Roster;
@@ -69,7 +77,11 @@ export function planTasks(input: TaskPlanInput): Action[] {
       continue;
     }
     const ref = moduleRef(s.kind);
-    actions.push(...planCreateModule({ ref, kind: s.kind, learner, attempt: nextAttempt(input.modules, s.kind, learner), templates: input.templates, roster, bot }));
+    // A new module is due before the start, as the handbook recommends finishing both first; a module
+    // that exists already keeps the dates its learner and manager gave it.
+    const due = prepareBy(request.start, input.today);
+    const made = planCreateModule({ ref, kind: s.kind, learner, attempt: nextAttempt(input.modules, s.kind, learner), templates: input.templates, roster, bot });
+    actions.push(...made.map((a): Action => (a.kind === 'ensure-issue' && a.ref === ref ? { ...a, draft: { ...a.draft, dueDate: due } } : a)));
     actions.push({ kind: 'link-issues', issue: { iid: requestIid }, target: { ref } });
   }
   return actions;
@@ -126,15 +138,16 @@ function taskDraft(kind: TaskKind, input: TaskPlanInput, elsewhere: boolean): Is
     }
     case 'pairing': {
       const topic = r.answers.pairingTopic;
+      const engineer = input.pairing;
       return {
         ...base,
-        title: `${TASK_NAMES.pairing}: ${learner} (internship #${requestIid})`,
-        assignees: [learner],
+        title: `${TASK_NAMES.pairing}: ${learner}${engineer ? ` with ${engineer}` : ''} (internship #${requestIid})`,
+        assignees: engineer ? [learner, engineer] : [learner],
         dueDate: r.end,
         description: [
           intro,
           '',
-          `${who(learner, roster)} pairs with a Reliability engineer on an issue or OKR.${topic !== '' ? ` They suggested: ${inlineText(topic, 200)}` : ' Link the issue or OKR here once chosen.'}`,
+          `${who(learner, roster)} pairs with ${engineer ? `${who(engineer, roster)}, confirmed by ${who(r.manager, roster)} with the approval,` : 'a Reliability engineer'} on an issue or OKR.${topic !== '' ? ` They suggested: ${inlineText(topic, 200)}` : ' Link the issue or OKR here once chosen.'}`,
           '',
           'What they want to learn:',
           '',
@@ -147,12 +160,14 @@ function taskDraft(kind: TaskKind, input: TaskPlanInput, elsewhere: boolean): Is
         ].join('\n'),
       };
     }
-    case 'access':
+    case 'access': {
+      const assignees = accessAssignees(r, roster);
+      const due = prepareBy(r.start, input.today);
       return {
         ...base,
         title: `${TASK_NAMES.access}: ${learner} (internship ${input.recordsProject}#${requestIid})`,
-        assignees: [learner],
-        dueDate: r.end,
+        assignees,
+        dueDate: due,
         description: [
           intro,
           '',
@@ -160,10 +175,29 @@ function taskDraft(kind: TaskKind, input: TaskPlanInput, elsewhere: boolean): Is
           '',
           ...r.answers.systems.map((s) => `- [ ] ${inlineText(s, 120)}`),
           '',
-          'Grant read-only access where it is enough, and remove it when the internship ends.',
+          `**Who does what.** ${assignees.length > 0 ? `${assignees.map((u) => who(u, roster)).join(', ')}, Reliability Engineering's contacts for internships` : 'Reliability Engineering'}: grant each access (read-only where it is enough) or pass it to the system's owner, and tick it above once ${inlineText(learner)} can log in: by ${due}, so it works on the first day (${r.start}). ${who(r.manager, roster)} has approved the list; ask them if something on it is unclear. Remove the access when the internship ends on ${r.end}.`,
           '',
           close,
         ].join('\n'),
       };
+    }
   }
+}
+
+/**
+ * Who an access request is assigned to. It lives in the roster's access-requests project, and GitLab
+ * silently drops assignees who cannot read that project, so the requester (often from another
+ * department) and their manager would leave it assigned to nobody. Reliability Engineering's
+ * internship contacts (`internships.notify`, on the roster) are the people the department names for
+ * internships: they can grant or route each access, and the access-requests project is theirs to be
+ * members of (docs/workflows.md#the-workflows says so). The manager has already approved the list
+ * with the internship, so nothing is left for them to do. With no contact on the roster, the
+ * managers of the Reliability (`sre`) teams stand in.
+ */
+export function accessAssignees(r: CheckedRequest, roster: Roster): string[] {
+  const requester = r.requester.username.toLowerCase();
+  const contacts = roster.internships.notify.flatMap((u) => findPerson(roster, u)?.username ?? []);
+  const fallback = roster.teams.filter((t) => t.kind === 'sre').map((t) => t.manager);
+  const chosen = (contacts.length > 0 ? contacts : fallback).filter((u) => u.toLowerCase() !== requester);
+  return [...new Set(chosen)];
 }

@@ -1,6 +1,6 @@
 import { hasMarker } from '../../core/markers.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import type { ModuleTemplates } from '../training/plan-create-module.js';
 import { listModules } from '../training/training-workflow.js';
 import type { ModuleSummary } from '../training/training-module.js';
@@ -8,6 +8,7 @@ import type { WorkflowContext } from '../workflow.js';
 import { identifyTask, NO_RECORD, parseRecord, STATUS_MARKER, taskSearch } from './internship-request.js';
 import type { RequestRecord, TaskIssue } from './internship-request.js';
 import type { RequestInput } from './plan-request.js';
+import { boardLinks } from '../boards.js';
 
 /**
  * Reading what a request's rules look at from GitLab (the handler's I/O, kept apart from the rules):
@@ -78,5 +79,6 @@ export async function readRequest(
     recordsPath(ctx),
   ]);
   const tasks = record.approval ? await findTasks(issue.iid, ctx, roster, records) : [];
-  return { issue: full, roster, bot: bot.username, now: ctx.now(), recordsProject: records, record, modules, tasks, templates: moduleTemplates(ctx), event: opts.event };
+  const boards = await boardLinks(ctx);
+  return { issue: full, roster, bot: bot.username, now: ctx.now(), recordsProject: records, record, modules, tasks, templates: { ...moduleTemplates(ctx), boardUrl: boards.training }, event: opts.event, internshipsBoard: boards.internships };
 }

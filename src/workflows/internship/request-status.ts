@@ -1,11 +1,11 @@
 import { inlineText, mention, quoteBlock } from '../../core/markdown-safety.js';
-import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import type { CheckedRequest, Problem } from './check-request.js';
 import { renderRecord, stateLabel } from './internship-request.js';
 import type { Approval, Decline, RequestRecord, TaskIssue, TaskKind } from './internship-request.js';
 import { formatOffset, offsetInstant, utcOffsetMinutes } from './match-buddies.js';
-import type { Buddy } from './match-buddies.js';
+import { buddyLines, farBuddyText, pairingLines, who } from './request-people.js';
+import type { PeopleInput } from './request-people.js';
 import { standingText } from './request-training.js';
 import type { ModuleStanding } from './request-training.js';
 
@@ -16,11 +16,7 @@ import type { ModuleStanding } from './request-training.js';
  * gives the same text and the executor writes nothing.
  */
 
-/** `Carol Chen (carol)`: never a mention. */
-export function who(username: string, roster: Roster): string {
-  const p = findPerson(roster, username);
-  return p ? `${inlineText(p.name, 60)} (${inlineText(p.username)})` : inlineText(username);
-}
+export { describeBuddy, who } from './request-people.js';
 
 /** A Markdown list of what to fix. */
 export function problemList(problems: readonly Problem[]): string {
@@ -46,27 +42,37 @@ export function needsInfoReply(problems: readonly Problem[]): string {
 }
 
 /** Everything the pending-approval note shows. */
-export interface PendingNoteInput {
-  readonly request: CheckedRequest;
-  readonly buddies: readonly Buddy[];
-  /** The buddy an approval without a name would choose (the requester's pick, else the nearest), or null. */
-  readonly chosen: Buddy | null;
+export interface PendingNoteInput extends PeopleInput {
   readonly standing: readonly ModuleStanding[];
-  readonly roster: Roster;
-  readonly bot: string;
 }
 
-/** The status note of a complete request: mentions who decides, proposes buddies, reports training, says how to approve. */
-export function pendingNote(input: PendingNoteInput): string {
+/**
+ * The new note that routes a request once it is complete: it mentions Reliability Engineering's
+ * contacts and the manager who decides, so each gets a notification and a to-do (a mention added to
+ * an edited note gets a to-do at most, and nothing new shows at the end of the thread).
+ */
+export function routeReply(input: PendingNoteInput): string {
   const { request: r, roster, bot } = input;
   const requester = r.requester.username;
   const notify = roster.internships.notify.filter((u) => u.toLowerCase() !== r.manager.toLowerCase() && u.toLowerCase() !== requester.toLowerCase());
-  const mentions = [...new Set([...notify, r.manager])].map((u) => mention(u)).join(' ');
-  const approve = `\`@${bot} approve\``;
+  const cc = notify.length > 0 ? ` ${notify.map((u) => mention(u)).join(' ')}: for Reliability Engineering.` : '';
+  const ask = `${mention(r.manager)}: ${who(requester, roster)} asks to intern with Reliability Engineering, and the request is complete. As their manager on the roster, please approve with \`@${bot} approve\` or decline with \`@${bot} decline <reason>\`; the status note above has the plan.${cc}`;
+  const far = farBuddyText(input);
+  return far ? `${ask}\n\n${far}` : ask;
+}
+
+/** The status note of a complete request: names who decides, proposes buddies, reports training, says how to approve. */
+export function pendingNote(input: PendingNoteInput): string {
+  const { request: r, roster } = input;
+  const requester = r.requester.username;
+  const notify = roster.internships.notify.filter((u) => u.toLowerCase() !== r.manager.toLowerCase() && u.toLowerCase() !== requester.toLowerCase());
+  // Names, not mentions: this note is edited in place, and GitLab notifies nobody by email of a
+  // mention added by an edit (docs/gitlab/facts.md#mentions); routeReply is the new note that asks.
+  const names = [...new Set([...notify, r.manager])].map((u) => inlineText(u)).join(', ');
   return [
     `### Internship request: pending approval (\`${stateLabel('pending-approval')}\`)`,
     '',
-    `${mentions}: ${who(requester, roster)} asks to intern with Reliability Engineering. ${mention(r.manager)}, as their manager on the roster you approve or decline it.`,
+    `For ${names}: ${who(requester, roster)} asks to intern with Reliability Engineering. ${inlineText(r.manager)}, as their manager on the roster, approves or declines it.`,
     '',
     ...details(r, roster),
     '',
@@ -76,15 +82,37 @@ export function pendingNote(input: PendingNoteInput): string {
     '',
     ...buddyLines(input),
     '',
+    ...withBlank(pairingLines(input)),
     trainingLine(input.standing, requester),
     '',
-    `**To approve:** ${who(r.manager, roster)} comments ${approve}${input.chosen && r.answers.ways.onCall ? ` (the on-call buddy is then ${inlineText(input.chosen.person.username)})` : ''}${r.answers.ways.onCall ? `, or \`@${bot} approve @username\` to choose another on-call SRE as buddy,` : ''} or moves this request to \`${stateLabel('approved')}\`. Trellis then creates the task issues and the missing training modules. **To decline:** \`@${bot} decline <reason>\`. Nobody else can do either.`,
+    approveLine(input),
   ].join('\n');
+}
+
+function withBlank(lines: readonly string[]): string[] {
+  return lines.length > 0 ? [...lines, ''] : [];
+}
+
+/** How to approve this request: the command, what it takes when no name is given, and the forms that name people. */
+function approveLine(input: PendingNoteInput): string {
+  const { request: r, roster, bot } = input;
+  const { onCall, pairing } = r.answers.ways;
+  const then = [
+    onCall && input.chosen ? `the on-call buddy is then ${inlineText(input.chosen.person.username)}` : null,
+    pairing && input.pairing ? `the pairing engineer ${inlineText(input.pairing.person.username)}` : null,
+  ].filter((t): t is string => t !== null);
+  const forms = [
+    onCall ? `\`@${bot} approve @username\` to choose another on-call SRE as buddy` : null,
+    pairing ? `\`@${bot} approve pair @username\` to choose another pairing engineer` : null,
+    onCall && pairing ? `\`@${bot} approve @buddy pair @engineer\` for both` : null,
+  ].filter((t): t is string => t !== null);
+  const how = [`${who(r.manager, roster)} comments \`@${bot} approve\`${then.length > 0 ? ` (${then.join(', ')})` : ''}`, ...forms, `moves this request to \`${stateLabel('approved')}\``].join(', or ');
+  return `**To approve:** ${how}. Trellis then creates the task issues and the missing training modules. **To decline:** \`@${bot} decline <reason>\`. Nobody else can do either.`;
 }
 
 function details(r: CheckedRequest, roster: Roster): string[] {
   const a = r.answers;
-  const team = a.team !== '' ? inlineText(a.team, 80) : inlineText(roster.teams.find((t) => t.id === r.requester.team)?.name ?? r.requester.team, 80);
+  const team = inlineText(r.team?.name ?? r.requester.team, 80);
   const role = a.role !== '' ? inlineText(a.role, 80) : inlineText(roster.roles[r.requester.role]?.title ?? r.requester.role, 80);
   const ways = [
     a.ways.pairing ? `pair on an issue or OKR${a.pairingTopic !== '' ? ` (${inlineText(a.pairingTopic, 120)})` : ''}` : null,
@@ -99,31 +127,6 @@ function details(r: CheckedRequest, roster: Roster): string[] {
     `- **Ways of working:** ${ways.join('; ')}`,
     `- **Access needed:** ${a.systems.length > 0 ? a.systems.map((s) => inlineText(s, 80)).join('; ') : 'none listed'}`,
   ];
-}
-
-function buddyLines(input: PendingNoteInput): string[] {
-  const { request: r, buddies, chosen } = input;
-  if (!r.answers.ways.onCall) return ['**On-call shadowing:** not asked for, so no buddy is needed.'];
-  const heading = `**On-call shadow buddies** (on-call SREs within three hours of ${inlineText(r.timezone)} on ${r.start}, nearest first):`;
-  const list = buddies.map((b, i) => `${i + 1}. ${describeBuddy(b, input.roster)}`);
-  const asked = r.buddy && chosen ? [`${inlineText(r.requester.username)} asked for ${describeBuddy(chosen, input.roster)}, who becomes the buddy unless the manager names another.`] : [];
-  if (list.length === 0) {
-    return [...asked, `No on-call SRE is within three hours of ${inlineText(r.timezone)} on ${r.start}.${r.buddy ? '' : ` The manager names a buddy when approving: \`@${input.bot} approve @username\`.`}`];
-  }
-  return [heading, '', ...list, ...(asked.length > 0 ? ['', ...asked] : [])];
-}
-
-/** `Alice Adams (alice), Reliability: Foundations, Europe/Berlin (UTC+02:00), 1 h ahead` */
-export function describeBuddy(b: Buddy, roster: Roster): string {
-  const team = roster.teams.find((t) => t.id === b.person.team)?.name ?? b.person.team;
-  return `${who(b.person.username, roster)}, ${inlineText(team, 60)}, ${inlineText(b.person.timezone)} (${formatOffset(b.offsetMinutes)}), ${distanceText(b.distanceMinutes)}`;
-}
-
-function distanceText(minutes: number): string {
-  if (minutes === 0) return 'same time';
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${[h > 0 ? `${h} h` : '', m > 0 ? `${m} min` : ''].filter(Boolean).join(' ')} apart`;
 }
 
 function trainingLine(standing: readonly ModuleStanding[], requester: string): string {
@@ -151,17 +154,21 @@ export function taskView(task: TaskIssue): TaskView {
   return { kind: task.kind, reference: `${task.project ?? ''}#${issue.iid}`, closed: issue.state === 'closed', assignees: issue.assignees, dueDate: issue.dueDate, closedAt: issue.closedAt };
 }
 
-/** The status note of an approved internship: the plan with links, progress, and training. */
-export function planNote(input: { approval: Approval; tasks: readonly TaskView[]; standing: readonly ModuleStanding[]; requester: string; roster: Roster; completed: boolean }): string {
+/** The status note of an approved internship: the plan with links, progress, and training; `waiting` when every task closed before the start. */
+export function planNote(input: { approval: Approval; tasks: readonly TaskView[]; standing: readonly ModuleStanding[]; requester: string; roster: Roster; completed: boolean; waiting?: boolean }): string {
   const { approval: a, tasks, roster } = input;
   const closed = tasks.filter((t) => t.closed).length;
   const rows = tasks.map((t) => `| ${TASK_NAMES[t.kind]} | ${t.reference} | ${t.assignees.map((u) => inlineText(u)).join(', ') || 'nobody'} | ${t.dueDate ?? 'none'} | ${t.closed ? 'closed ✓' : 'open'} |`);
   const finished = completedOn(tasks);
   const state = input.completed ? 'completed' : 'active';
+  const people = `${a.buddy ? ` On-call buddy: ${who(a.buddy, roster)}.` : ''}${a.pairing ? ` Pairing engineer: ${who(a.pairing, roster)}.` : ''}`;
+  // Completed no earlier than the start: tasks closed before it complete the internship on that day.
+  const day = finished && finished > a.start ? finished : a.start;
+  const waiting = input.waiting ? [`**Every task is closed, but the internship has not started yet:** it completes on its start date, ${a.start}, when Trellis marks it \`${stateLabel('completed')}\` and closes this request.`, ''] : [];
   return [
     `### Internship: ${state} (\`${stateLabel(state)}\`)`,
     '',
-    `${who(input.requester, roster)} interns with Reliability Engineering from ${a.start} to ${a.end}, approved by ${who(a.by, roster)} on ${a.at.slice(0, 10)}.${a.buddy ? ` On-call buddy: ${who(a.buddy, roster)}.` : ''}${input.completed && finished ? ` Completed on ${finished}.` : ''}`,
+    `${who(input.requester, roster)} interns with Reliability Engineering from ${a.start} to ${a.end}, approved by ${who(a.by, roster)} on ${a.at.slice(0, 10)}.${people}${input.completed && finished ? ` Completed on ${day}.` : ''}`,
     '',
     '| Task | Issue | Assigned | Due | State |',
     '|:--|:--|:--|:--|:--|',
@@ -169,9 +176,10 @@ export function planNote(input: { approval: Approval; tasks: readonly TaskView[]
     '',
     `**Tasks closed: ${closed} of ${tasks.length}**`,
     '',
+    ...waiting,
     `**Training** (reported here; it does not hold completion back): ${input.standing.map(standingText).join(' · ')}.`,
     '',
-    `<sub>When every task issue is closed, Trellis marks the internship \`${stateLabel('completed')}\` and closes this request; reopening a task makes it active again.</sub>`,
+    `<sub>When every task issue is closed and the start date (${a.start}) has come, Trellis marks the internship \`${stateLabel('completed')}\` and closes this request; reopening a task makes it active again.</sub>`,
     '',
     renderRecord({ approval: a, decline: null }),
   ].join('\n');

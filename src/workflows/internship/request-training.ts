@@ -26,10 +26,21 @@ export function trainingStanding(modules: readonly ModuleSummary[], learner: str
   });
 }
 
-/** "SRE I: done (#4)" / "SRE II: in progress (#9, `sre-ii::review`)" / "SRE II: missing". */
+/** What an open module's state means in words, so the text never contradicts the label beside it. */
+const OPEN_STATE_WORDS: Record<Exclude<ModuleState, 'complete'>, string> = {
+  'not-started': 'opened, not started',
+  'in-progress': 'in progress',
+  review: 'waiting for sign-off',
+};
+
+/**
+ * "SRE I: done (#4)" / "SRE II: waiting for sign-off (#9, `sre-ii::review`)" / "SRE II: missing".
+ * The words follow the module's label (an open module at `not-started` is not "in progress").
+ */
 export function standingText(s: ModuleStanding): string {
   const name = moduleName(s.kind);
   if (s.status === 'missing' || s.iid === null) return `${name}: missing (no module issue yet)`;
   if (s.status === 'done') return `${name}: done (#${s.iid})`;
-  return `${name}: in progress (#${s.iid}${s.state ? `, \`${s.kind}::${s.state}\`` : ''})`;
+  const words = s.state && s.state !== 'complete' ? OPEN_STATE_WORDS[s.state] : 'open';
+  return `${name}: ${words} (#${s.iid}${s.state ? `, \`${s.kind}::${s.state}\`` : ''})`;
 }

@@ -4,7 +4,7 @@ import { findMarkers, marker, renderMarker } from '../../core/markers.js';
 import type { Marker } from '../../core/markers.js';
 import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue, Note } from '../../gitlab/port.js';
+import type { Issue, Note } from '../../core/gitlab-port.js';
 import { checkpointMarker, CHECKPOINT_LABEL, identifyCheckpoint } from '../checkpoint/checkpoint-record.js';
 import { CONVERSATION_LABEL, conversationMarker, identifyConversation } from '../conversation/conversation-record.js';
 import { recordsOf } from '../records.js';

@@ -1,6 +1,7 @@
 import type { Action } from '../../core/actions.js';
 import { findPerson } from '../../core/roster.js';
-import type { Roster } from '../../core/roster.js';
+import type { Person, Roster } from '../../core/roster.js';
+import { inlineText } from '../../core/markdown-safety.js';
 import { applyToRecord, recordsOf } from '../records.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { desiredAccess, syncRecordsAccess } from './records-access.js';
@@ -95,18 +96,42 @@ async function settle(ctx: WorkflowContext, changed: readonly RecordsAccess[], r
   await ctx.cache.setState(APPLIED, JSON.stringify(applied));
 }
 
-/** Every open record of a report, assigned to them and their current manager (one listing of their project). */
+/**
+ * Every open record of a report, assigned to them and their current manager and naming that manager
+ * where the record's text names one (one listing of their project).
+ */
 async function reassignOpenRecords(ctx: WorkflowContext, person: string, manager: string): Promise<void> {
   const gw = ctx.gitlab.forProject(recordsOf(ctx).projectOf(person));
   const bot = (await ctx.bot()).username.toLowerCase();
+  const roster = await ctx.roster();
+  const newManager = findPerson(roster, manager);
   const actions: Action[] = [];
   const known = [];
   for await (const issue of gw.listIssues({ state: 'opened' })) {
     if (issue.author.toLowerCase() !== bot) continue;
     known.push(issue);
-    actions.push({ kind: 'update-issue', issue: { iid: issue.iid }, assignees: [person, manager] });
+    const replaceText = newManager ? managerRenames(issue.description, newManager) : [];
+    actions.push({ kind: 'update-issue', issue: { iid: issue.iid }, assignees: [person, manager], ...(replaceText.length > 0 ? { replaceText } : {}) });
   }
-  if (actions.length > 0 && findPerson(await ctx.roster(), person)) await applyToRecord(ctx, person, actions, known);
+  if (actions.length > 0 && findPerson(roster, person)) await applyToRecord(ctx, person, actions, known);
+}
+
+/**
+ * Where a record's text names a manager other than `manager`, the exact texts that name the new one
+ * instead. The records' templates name the manager in two forms (issue_templates/checkpoint.md and
+ * big-picture-conversation.md): "with <name> (<username>), their manager" and
+ * "<username> (their current manager)"; the rest of the text is the people's own and is left alone.
+ */
+export function managerRenames(description: string, manager: Person): Array<{ from: string; to: string }> {
+  const out: Array<{ from: string; to: string }> = [];
+  const name = `${inlineText(manager.name)} (${inlineText(manager.username)})`;
+  for (const m of description.matchAll(/with ([^\n()]*) \(([A-Za-z0-9_.-]+)\), their manager/g)) {
+    if (m[2]!.toLowerCase() !== manager.username.toLowerCase()) out.push({ from: m[0], to: `with ${name}, their manager` });
+  }
+  for (const m of description.matchAll(/([A-Za-z0-9_.-]+) \(their current manager\)/g)) {
+    if (m[1]!.toLowerCase() !== manager.username.toLowerCase()) out.push({ from: m[0], to: `${inlineText(manager.username)} (their current manager)` });
+  }
+  return out;
 }
 
 /** The full audit: every project and the records group, fixed where Trellis manages it, stored. */

@@ -3,8 +3,8 @@ import type { Log } from '../../core/log.js';
 import type { RecordsLayout } from '../../core/records-layout.js';
 import { managerReportPairs } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import { ACCESS_LEVEL } from '../../gitlab/port.js';
-import type { GitLabGateway, HookSettings, Member } from '../../gitlab/port.js';
+import { ACCESS_LEVEL } from '../../core/gitlab-port.js';
+import type { GitLabGateway, HookSettings, Member } from '../../core/gitlab-port.js';
 
 /*
  * Who may read whose private records, and making GitLab say so (docs/privacy.md). A person's records

@@ -1,6 +1,6 @@
 import type { Action } from '../../core/actions.js';
 import { findMarkers, marker, markerId } from '../../core/markers.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 
 /** A record Trellis created more than once (a lost answer to a create, a person copying an issue). */
 export interface DuplicateGroup {

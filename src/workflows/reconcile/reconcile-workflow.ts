@@ -1,11 +1,12 @@
-import type { Executor } from '../../core/executor.js';
-import type { HookHost, Issue } from '../../gitlab/port.js';
+import type { Change, Executor } from '../../core/executor.js';
+import type { HookHost, Issue } from '../../core/gitlab-port.js';
 import { RECORD_LABELS } from '../commands/plan-commands.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL } from '../checkpoint/checkpoint-record.js';
 import { CONVERSATION_LABEL } from '../conversation/conversation-record.js';
 import { listRecords, recordsOf } from '../records.js';
 import { findDuplicates, planCloseDuplicates } from './plan-duplicates.js';
+import { checkSweep, MARK_STATE, nextMark } from './reconcile-mark.js';
 import type { DuplicateGroup } from './plan-duplicates.js';
 
 /** Labels of records that live in people's private projects, not the department project. */
@@ -35,13 +36,22 @@ export interface ReconcileSummary {
   /** Writes (or, in a dry run, changes it would make) that put GitLab back to what the rules say. */
   readonly drift: number;
   readonly byWorkflow: Readonly<Record<string, number>>;
+  /** Each of those changes: the workflow, the record, the field, from and to. */
+  readonly changes: ReadonlyArray<Change & { readonly workflow: string }>;
   /** One report per Trellis hook; empty when none was found (`trellis setup` creates it). */
   readonly deliveries: readonly DeliveryReport[];
   readonly duplicates: ReadonlyArray<{ readonly key: string; readonly kept: number; readonly closed: readonly number[] }>;
+  /** Whether the records were re-derived (a full run) or nothing had changed since the last run, and why. */
+  readonly sweep: { readonly full: boolean; readonly why: string };
 }
 
 export interface ReconcileOptions {
   readonly dryRun?: boolean;
+  /**
+   * Re-derive the records only when something changed since the last run, the roster changed, or a
+   * new day began (reconcile-mark.ts); the scheduled run does, `trellis reconcile` always runs in full.
+   */
+  readonly incremental?: boolean;
   /** Called as each phase starts: (done, total, phase name). */
   readonly onProgress?: (done: number, total: number, phase: string) => void;
 }
@@ -57,14 +67,16 @@ export interface ReconcileDeps {
 /**
  * Nothing lost when webhooks are: re-sends failed deliveries, runs every workflow's `reconcile` job
  * (each re-derives its open records from GitLab and writes only what differs), and closes duplicate
- * copies of a record. Scheduled on TRELLIS_RECONCILE_CRON and run by `trellis reconcile`.
+ * copies of a record. Scheduled on TRELLIS_RECONCILE_CRON, where it re-derives only when GitLab lists
+ * a change since the last run (or the roster or the day changed; job data `{ full: true }` forces
+ * it), and run in full by `trellis reconcile`.
  */
 export function reconcileWorkflow(deps: ReconcileDeps): Workflow {
   return {
     name: 'reconcile',
     jobs: {
-      async run(_data, ctx) {
-        await runReconcile(ctx, deps);
+      async run(data, ctx) {
+        await runReconcile(ctx, deps, { incremental: data.full !== true });
       },
     },
     schedules: (roster, config) => [{ id: 'reconcile', cron: config.reconcileCron, tz: roster.timezone, job: 'reconcile:run' }],
@@ -74,7 +86,10 @@ export function reconcileWorkflow(deps: ReconcileDeps): Workflow {
 /** One reconcile run; returns what it found and fixed. */
 export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileSummary> {
   const dryRun = opts.dryRun ?? ctx.config.dryRun;
-  const reconcilers = deps.workflows().filter((wf) => wf.name !== 'reconcile' && wf.jobs?.reconcile);
+  const start = ctx.now();
+  const check = opts.incremental && !dryRun ? await checkSweep(ctx, start).catch((err: unknown) => void ctx.log.warn({ err }, 'changes since the last reconcile not listed; reconciling everything')) : undefined;
+  const sweep = check?.decision ?? { full: true, why: !opts.incremental ? 'a full run was asked for' : dryRun ? 'a dry run looks at everything' : 'changes could not be listed' };
+  const reconcilers = sweep.full ? deps.workflows().filter((wf) => wf.name !== 'reconcile' && wf.jobs?.reconcile) : [];
   const total = reconcilers.length + 2;
   let step = 0;
   const progress = (phase: string) => opts.onProgress?.(step++, total, phase);
@@ -83,9 +98,10 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
   const deliveries = await replayDeliveries(ctx, dryRun);
 
   const byWorkflow: Record<string, number> = {};
+  const changes: Array<Change & { workflow: string }> = [];
   for (const wf of reconcilers) {
     progress(wf.name);
-    const counted = countingExecutor(ctx.executor);
+    const counted = countingExecutor(ctx.executor, wf.name, changes);
     await wf.jobs!.reconcile!({}, { ...ctx, executor: counted.executor, log: ctx.log.child({ workflow: wf.name, reconcile: true }) });
     byWorkflow[wf.name] = counted.changes();
     if (counted.changes() > 0) deps.onDrift?.(wf.name, counted.changes());
@@ -93,9 +109,9 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
 
   progress('duplicates');
   const bot = (await ctx.bot()).username;
-  const counted = countingExecutor(ctx.executor);
+  const counted = countingExecutor(ctx.executor, 'duplicates', changes);
   const groups: Array<DuplicateGroup & { project: string }> = [];
-  for (const [project, issues] of await openRecordsByProject(ctx)) {
+  for (const [project, issues] of sweep.full ? await openRecordsByProject(ctx) : []) {
     const found = findDuplicates(issues, bot);
     await counted.executor.apply(planCloseDuplicates(found), { known: issues, project });
     groups.push(...found.map((g) => ({ ...g, project, key: `${project}:${g.key}` })));
@@ -111,14 +127,18 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
     at: ctx.now().toISOString(),
     drift: Object.values(byWorkflow).reduce((a, b) => a + b, 0),
     byWorkflow,
+    changes,
     deliveries,
     duplicates: groups.map((g) => ({ key: g.key, kept: g.keep.iid, closed: g.extras.map((e) => e.iid) })),
+    sweep,
   };
   if (!dryRun) await deps.saveStatus?.(summary);
+  // Only once the run is done: a run that failed half-way leaves the mark, and the next one re-lists from it.
+  if (check && !dryRun) await ctx.cache.setState(MARK_STATE, JSON.stringify(nextMark(start, check.listed, check.day, check.roster)));
   const sum = (f: (d: DeliveryReport) => number) => deliveries.reduce((n, d) => n + f(d), 0);
   const notResent = deliveries.flatMap((d) => d.notResent.map((n) => ({ hook: d.hookId, event: n.eventId, why: n.why })));
   ctx.log[notResent.length > 0 || deliveries.some((d) => d.error) ? 'warn' : 'info'](
-    { drift: summary.drift, byWorkflow, failedDeliveries: sum((d) => d.failed), resent: sum((d) => d.resent), notResent, pending: sum((d) => d.pending), reenabled: deliveries.filter((d) => d.reenabled).map((d) => d.hookId), duplicates: groups.length },
+    { full: sweep.full, why: sweep.why, drift: summary.drift, byWorkflow, failedDeliveries: sum((d) => d.failed), resent: sum((d) => d.resent), notResent, pending: sum((d) => d.pending), reenabled: deliveries.filter((d) => d.reenabled).map((d) => d.hookId), duplicates: groups.length },
     'reconcile finished',
   );
   return summary;
@@ -174,13 +194,15 @@ async function openRecordsByProject(ctx: WorkflowContext): Promise<Map<string, I
 }
 
 /** Wraps an executor to count the changes it makes (or would make, in a dry run). */
-function countingExecutor(inner: Executor): { executor: Executor; changes(): number } {
+function countingExecutor(inner: Executor, workflow: string, into: Array<Change & { workflow: string }>): { executor: Executor; changes(): number } {
   let changes = 0;
   return {
     executor: {
       async apply(actions, opts) {
         const result = await inner.apply(actions, opts);
-        changes += result.steps.filter((s) => s.outcome === 'created' || s.outcome === 'updated' || s.outcome === 'would-change').length;
+        const writes = result.steps.filter((s) => s.outcome === 'created' || s.outcome === 'updated' || s.outcome === 'would-change');
+        changes += writes.length;
+        for (const step of writes) into.push(...(step.changes ?? [{ record: '?', field: step.action, from: '', to: '' }]).map((c) => ({ ...c, workflow })));
         return result;
       },
     },

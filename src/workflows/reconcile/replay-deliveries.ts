@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors.js';
 import type { RecordCache } from '../../core/state-ports.js';
-import type { Hook, HookEvent, HookHost } from '../../gitlab/port.js';
+import type { Hook, HookEvent, HookHost } from '../../core/gitlab-port.js';
 
 /** GitLab allows 5 resends a minute per hook (every attempt counts, refused ones too). */
 export const RESENDS_PER_MINUTE = 5;

@@ -10,7 +10,7 @@ import type { GearingTable, KindGearing, TeamGearing } from './gearing.js';
 /**
  * The Staff+ IC gearing report (pure). One issue, `Staff+ IC gearing report`, labelled
  * `staff-gearing-report`, confidential (it lists people's levels). Its description is written once
- * and then belongs to people (DESIGN.md principle 5: they may add context or links); Trellis keeps the
+ * and then belongs to people (docs/architecture.md#principles, principle 5: they may add context or links); Trellis keeps the
  * current table in its one status note, edited in place, and adds a note only when something changed,
  * saying what. The last table rides along in the status note (hidden), so the next run knows what changed.
  */

@@ -4,7 +4,7 @@ import { localDate } from '../../core/fiscal-quarter.js';
 import type { Log } from '../../core/log.js';
 import { hasMarker } from '../../core/markers.js';
 import type { Roster } from '../../core/roster.js';
-import type { GitLabGateway, Issue } from '../../gitlab/port.js';
+import type { GitLabGateway, Issue } from '../../core/gitlab-port.js';
 import type { Workflow } from '../workflow.js';
 import { GEARING_LABEL, GEARING_MARKER, GEARING_STATUS_MARKER, planGearingReport, readSnapshot } from './plan-gearing.js';
 

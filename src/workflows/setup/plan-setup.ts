@@ -1,4 +1,5 @@
-import type { FileChange, Hook, HookSettings, Label } from '../../gitlab/port.js';
+import { textTable } from '../../core/text-table.js';
+import type { FileChange, Hook, HookSettings, Label } from '../../core/gitlab-port.js';
 import { MAINTAINER, WEBHOOK_EVENTS, WEBHOOK_PATH } from './setup-catalog.js';
 
 /**
@@ -11,7 +12,7 @@ import { MAINTAINER, WEBHOOK_EVENTS, WEBHOOK_PATH } from './setup-catalog.js';
 export type SetupOutcome = 'create' | 'update' | 'unchanged' | 'skip' | 'problem';
 
 export interface SetupRow {
-  readonly item: 'access' | 'roster' | 'label' | 'template' | 'webhook' | 'records' | 'member' | 'overreader';
+  readonly item: 'access' | 'roster' | 'label' | 'template' | 'webhook' | 'records' | 'member' | 'overreader' | 'board';
   readonly name: string;
   readonly outcome: SetupOutcome;
   readonly detail: string;
@@ -214,8 +215,5 @@ function problem(detail: string, name = 'webhook'): SetupPlan {
 export function formatSetupTable(rows: readonly SetupRow[], applied: boolean): string {
   const word = (o: SetupOutcome): string => (applied ? { create: 'created', update: 'updated', unchanged: 'unchanged', skip: 'skipped', problem: 'PROBLEM' }[o] : { create: 'would create', update: 'would update', unchanged: 'unchanged', skip: 'skipped', problem: 'PROBLEM' }[o]);
   const cells = rows.map((r) => [r.item, r.name, word(r.outcome), r.detail]);
-  const header = ['ITEM', 'NAME', 'RESULT', 'DETAIL'];
-  const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]): string => c.map((v, i) => (i < 3 ? v.padEnd(widths[i]!) : v)).join('  ').trimEnd();
-  return [line(header), ...cells.map(line)].join('\n');
+  return textTable(['ITEM', 'NAME', 'RESULT', 'DETAIL'], cells).join('\n');
 }

@@ -2,8 +2,8 @@ import { AppError } from '../../core/errors.js';
 import type { Log } from '../../core/log.js';
 import type { RecordsLayout } from '../../core/records-layout.js';
 import type { Roster } from '../../core/roster.js';
-import { ACCESS_LEVEL } from '../../gitlab/port.js';
-import type { GitLabGateway, HookHost, Label } from '../../gitlab/port.js';
+import { ACCESS_LEVEL } from '../../core/gitlab-port.js';
+import type { GitLabGateway, HookHost, Label } from '../../core/gitlab-port.js';
 import { desiredAccess, syncRecordsAccess } from '../privacy/records-access.js';
 import type { AccessReport } from '../privacy/records-access.js';
 import { planLabels, planWebhook } from './plan-setup.js';
@@ -121,7 +121,7 @@ async function applyLabel(gitlab: GitLabGateway, layout: RecordsLayout, write: S
   return 1;
 }
 
-async function applyHook(host: HookHost, write: SetupWrite): Promise<number> {
+export async function applyHook(host: HookHost, write: SetupWrite): Promise<number> {
   if (write.kind === 'create-hook') await host.createHook(write.settings);
   else if (write.kind === 'update-hook') await host.updateHook(write.id, write.settings);
   else if (write.kind === 'test-hook') await host.testHook(write.id);

@@ -1,7 +1,8 @@
 import { AppError } from '../../core/errors.js';
-import { formatRosterErrors, parseRoster } from '../../core/parse-roster.js';
+import { formatRosterErrors } from '../../core/parse-roster.js';
+import { parseConfig } from '../../roster/roster-store.js';
 import type { Roster } from '../../core/roster.js';
-import type { GitLabGateway, Hook } from '../../gitlab/port.js';
+import type { GitLabGateway, Hook } from '../../core/gitlab-port.js';
 import { accessProblem, planSetup } from './plan-setup.js';
 import type { RosterState, SetupRow, SetupWrite, TemplateState } from './plan-setup.js';
 import { quarterLabels, templatePath, TRELLIS_LABELS, WEBHOOK_PATH } from './setup-catalog.js';
@@ -12,6 +13,8 @@ export interface SetupOptions {
   readonly templates: Readonly<Record<string, string>>;
   /** The roster's text and where it came from; null when there is none. */
   readonly readRoster: () => Promise<{ text: string; source: string } | null>;
+  /** `.trellis/roles.yml` beside it, read with the roster (null or absent: the built-in roles). */
+  readonly readRoles?: () => Promise<{ text: string; source: string } | null>;
   readonly publicUrl: string | undefined;
   readonly secret: string | undefined;
   readonly now: Date;
@@ -117,7 +120,7 @@ function concerns(write: SetupWrite, row: SetupRow): boolean {
 async function loadRoster(opts: SetupOptions): Promise<{ state: RosterState; roster: Roster | null }> {
   const read = await opts.readRoster();
   if (!read) return { state: { ok: false, source: '.trellis/roster.yml', message: 'not found on the default branch: add one (README "Roster") or set TRELLIS_ROSTER_FILE' }, roster: null };
-  const parsed = parseRoster(read.text, read.source);
+  const parsed = parseConfig({ roster: read, roles: (await opts.readRoles?.()) ?? null });
   if (!parsed.ok) return { state: { ok: false, source: read.source, message: formatRosterErrors(parsed.errors).replace(/\n/g, '; ') }, roster: null };
   return { state: { ok: true, source: read.source, people: parsed.roster.people.length, teams: parsed.roster.teams.length }, roster: parsed.roster };
 }

@@ -1,6 +1,6 @@
 import { nextQuarter, quarterOf } from '../../core/fiscal-quarter.js';
 import type { FiscalCalendar, FiscalQuarter } from '../../core/fiscal-quarter.js';
-import type { Label } from '../../gitlab/port.js';
+import type { Label } from '../../core/gitlab-port.js';
 
 /**
  * What `trellis setup` puts in the records project: every label Trellis uses, with a colour and a
@@ -73,11 +73,12 @@ export function quarterLabel(q: Pick<FiscalQuarter, 'name'>): string {
 /** The labels of the quarter holding `now` and of the next one, so checkpoints can open on its first day. */
 export function quarterLabels(now: Date, calendar: FiscalCalendar): Label[] {
   const current = quarterOf(now, calendar);
-  return [current, nextQuarter(current, calendar)].map((q) => ({
-    name: quarterLabel(q),
-    color: COLOR.quarter,
-    description: `Checkpoints of fiscal quarter ${q.name} (${q.start} to ${q.end}).`,
-  }));
+  return [current, nextQuarter(current, calendar)].map(quarterLabelOf);
+}
+
+/** The label of one quarter, with its colour and description. */
+export function quarterLabelOf(q: Pick<FiscalQuarter, 'name' | 'start' | 'end'>): Label {
+  return { name: quarterLabel(q), color: COLOR.quarter, description: `Checkpoints of fiscal quarter ${q.name} (${q.start} to ${q.end}).` };
 }
 
 /**

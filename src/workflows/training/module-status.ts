@@ -1,4 +1,4 @@
-import { inlineText, mention } from '../../core/markdown-safety.js';
+import { inlineText } from '../../core/markdown-safety.js';
 import { findMarkers, renderMarker, marker } from '../../core/markers.js';
 import type { Checklist, ChecklistItem } from '../../core/parse-checklist.js';
 import { findPerson } from '../../core/roster.js';
@@ -119,7 +119,7 @@ function stateParagraph(input: StatusNoteInput, signOffHow: string): string[] {
   if (input.state === 'review') {
     out.push(
       managerName
-        ? `**Ready for sign-off.** ${mention(managerName)}: every required item is ticked. Please review the work with ${inlineText(input.learner)} and sign off by ${signOffHow}.`
+        ? `**Ready for sign-off.** ${inlineText(managerName)}: every required item is ticked. Please review the work with ${inlineText(input.learner)} and sign off by ${signOffHow}.`
         : '**Every required item is ticked**, but the learner has no manager on the roster to sign off.',
     );
   } else {

@@ -3,7 +3,7 @@ import { inlineText } from '../../core/markdown-safety.js';
 import { marker } from '../../core/markers.js';
 import { findPerson, isManagerOf } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { welcomeBody } from './plan-create-module.js';
 import { correctionMarker, liveModules, MODULE_STATES, moduleName, moduleTitle, stateLabel, templateLearner, TRAINING_LABEL, welcomeMarker } from './training-module.js';
 import type { ModuleKind, ModuleSummary } from './training-module.js';

@@ -5,7 +5,7 @@ import { inlineText } from '../../core/markdown-safety.js';
 import type { Command } from '../../core/parse-command.js';
 import { parseChecklist } from '../../core/parse-checklist.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { checklistState, nextStep, progressBar, progressTable, renderMissing } from './module-status.js';
 import type { SignOff } from './module-status.js';
 import type { ModuleTemplates } from './plan-create-module.js';

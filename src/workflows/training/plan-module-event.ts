@@ -1,16 +1,16 @@
 import type { Action } from '../../core/actions.js';
-import { inlineText } from '../../core/markdown-safety.js';
+import { inlineText, mention } from '../../core/markdown-safety.js';
 import { parseChecklist } from '../../core/parse-checklist.js';
 import type { Checklist } from '../../core/parse-checklist.js';
 import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import type { IssueChanges, IssueEvent } from '../../events/types.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { allRequiredDone, checklistState, formatTime, renderMissing, statusNoteBody } from './module-status.js';
 import type { SignOff } from './module-status.js';
 import type { ModuleTemplates } from './plan-create-module.js';
 import { planSignOff, signOffProblem } from './plan-sign-off.js';
-import { correctionMarker, labelledState, stateLabel, statusMarker, TRAINING_LABEL } from './training-module.js';
+import { correctionMarker, labelledState, moduleName, stateLabel, statusMarker, TRAINING_LABEL } from './training-module.js';
 import type { ChecklistState, ModuleKind, ModuleState, ModuleSummary } from './training-module.js';
 
 // SRE II signs off without creating anything, so it needs no templates.
@@ -110,11 +110,48 @@ export function planModuleEvent(input: ModuleEventInput): ModuleEventPlan {
     const why = `${inlineText(input.actor)} took this module off \`${complete}\`, so ${signOffEnded(input.extra.signOff, input.roster)}.`;
     return plan('withdraw', input, checklist, implied, { reply: `${why} ${putBack(kind, implied)} Trellis reopened the issue.`, reopen: true });
   }
-  return plan('sync', input, checklist, implied, { reply: correctionReply(input, current, implied, checklist) });
+  return plan('sync', input, checklist, implied, { reply: correctionReply(input, current, implied, checklist), asks: asks(input, implied, checklist) });
+}
+
+/**
+ * New notes that ask someone to act, written once per change that calls for them. A status note is
+ * edited in place, and GitLab emails nobody about a mention added by an edit (docs/gitlab/facts.md#mentions),
+ * so a module that reaches review asks its mentor in a reply, and closing a module without a sign-off
+ * is answered in one: at review the mentor can still sign off, before it the learner reopens.
+ */
+function asks(input: ModuleEventInput, implied: ChecklistState, checklist: Checklist): Ask[] {
+  const { kind, issue, changes } = input;
+  const manager = findPerson(input.roster, input.learner)?.manager;
+  const signOffHow = `move this issue to \`${stateLabel(kind, 'complete')}\` or comment \`@${input.bot} sign-off\``;
+  const out: Ask[] = [];
+  const closedNow = issue.state === 'closed' && (input.action === 'close' || changes.state?.current === 'closed');
+  if (closedNow) {
+    const who = inlineText(input.actor);
+    const body =
+      implied === 'review' && manager
+        ? `${who} closed this module at review, before its sign-off. ${mention(manager)}: as ${inlineText(input.learner)}'s mentor you can still sign it off closed: ${signOffHow}.`
+        : `${who} closed this module without a sign-off: ${checklist.requiredDone} of ${checklist.requiredTotal} required items are ticked. Reopen it to carry on; the labels keep following the checklist.`;
+    out.push({ what: 'closed', body });
+  } else if (implied === 'review' && stateBefore(input) !== 'review' && issue.state === 'opened' && manager) {
+    out.push({ what: 'review', body: `${mention(manager)}: ${inlineText(input.learner)} ticked every required item of ${moduleName(kind)} and asks for your sign-off. Please review the work with them, then ${signOffHow}.` });
+  }
+  return out;
+}
+
+/** The state the module was in before this event: the checklist it had when the event edited it, else its label. */
+function stateBefore(input: ModuleEventInput): ModuleState | null {
+  const previous = input.changes.description?.previous;
+  if (typeof previous === 'string') return checklistState(parseChecklist(previous));
+  return labelledState(input.kind, input.changes.labels?.previous ?? input.issue.labels);
+}
+
+interface Ask {
+  readonly what: string;
+  readonly body: string;
 }
 
 /** The label a checklist implies, the status note, and (when Trellis undoes what someone did) a reply. */
-function plan(decision: ModuleDecision, input: ModuleEventInput, checklist: Checklist, implied: ChecklistState, opts: { reply: string | null; reopen?: boolean }): ModuleEventPlan {
+function plan(decision: ModuleDecision, input: ModuleEventInput, checklist: Checklist, implied: ChecklistState, opts: { reply: string | null; reopen?: boolean; asks?: readonly Ask[] }): ModuleEventPlan {
   const { kind, issue, roster, bot } = input;
   const target = { iid: issue.iid };
   const closed = issue.state === 'closed' && !opts.reopen;
@@ -124,6 +161,7 @@ function plan(decision: ModuleDecision, input: ModuleEventInput, checklist: Chec
     { kind: 'upsert-note', issue: target, marker: statusMarker(kind), body: statusNoteBody({ kind, learner: input.learner, checklist, state: implied, closed, signOff: null, roster, bot }) },
   ];
   if (opts.reply) actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue, `${decision}/${input.action}/${input.actor}`), body: opts.reply });
+  for (const ask of opts.asks ?? []) actions.push({ kind: 'reply', issue: target, marker: correctionMarker(issue, ask.what), body: ask.body });
   return { kind: 'plan', decision, actions };
 }
 

@@ -3,7 +3,7 @@ import { inlineText } from '../../core/markdown-safety.js';
 import type { Checklist } from '../../core/parse-checklist.js';
 import { findPerson, isManagerOf } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { allRequiredDone, missingItems, renderMissing, statusNoteBody } from './module-status.js';
 import type { SignOff } from './module-status.js';
 import { planCreateModule } from './plan-create-module.js';

@@ -4,7 +4,7 @@ import type { Command } from '../../core/parse-command.js';
 import { usernameArg } from '../../core/parse-command.js';
 import { findPerson, isManagerOf } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import { planCreateModule } from './plan-create-module.js';
 import type { ModuleTemplates } from './plan-create-module.js';
 import { liveModules, MODULE_KINDS, moduleName, nextAttempt } from './training-module.js';

@@ -5,7 +5,7 @@ import type { Marker } from '../../core/markers.js';
 import { findPerson } from '../../core/roster.js';
 import type { Roster } from '../../core/roster.js';
 import { scopedValue } from '../../core/labels.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 
 /**
  * What an SRE I / SRE II training module is in GitLab: one issue per learner, labelled
@@ -32,7 +32,7 @@ export function moduleName(kind: ModuleKind): string {
   return NAMES[kind];
 }
 
-/** The title DESIGN.md promises: `SRE I training: @alice`. */
+/** The title docs/architecture.md#contracts promises: `SRE I training: @alice`. */
 export function moduleTitle(kind: ModuleKind, learner: string): string {
   return `${NAMES[kind]} training: @${learner}`;
 }

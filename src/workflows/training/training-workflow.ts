@@ -3,7 +3,7 @@ import { hasMarker } from '../../core/markers.js';
 import { parseCommands } from '../../core/parse-command.js';
 import type { Roster } from '../../core/roster.js';
 import type { IssueEvent, NoteEvent } from '../../events/types.js';
-import type { Issue } from '../../gitlab/port.js';
+import type { Issue } from '../../core/gitlab-port.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { planAdopt } from './plan-adopt.js';
 import { commandsNeedModules, planCommands, replyAction, trainingCommands } from './plan-commands.js';
@@ -14,6 +14,7 @@ import { parseSignOff } from './module-status.js';
 import type { SignOff } from './module-status.js';
 import { identifyModule, stateLabel, statusMarker, summariseModules, TRAINING_LABEL } from './training-module.js';
 import type { ModuleIdentity, ModuleSummary } from './training-module.js';
+import { boardLinks } from '../boards.js';
 
 /**
  * SRE I / SRE II training modules (thin handler; the rules are in the plan-*.ts files): keeps each
@@ -131,7 +132,7 @@ async function onNote(event: NoteEvent, ctx: WorkflowContext): Promise<void> {
     roster,
     bot: bot.username,
     modules,
-    templates: templates(ctx),
+    templates: await templates(ctx),
     now: ctx.now().toISOString(),
     signOff,
   });
@@ -153,7 +154,7 @@ async function moduleOf(id: ModuleIdentity, issue: Issue, roster: Roster, ctx: W
 /** What sign-offs and withdrawals need: the modules, the templates, and the sign-off the status note records. */
 async function moduleContext(id: ModuleIdentity, issue: Issue, roster: Roster, ctx: WorkflowContext): Promise<ModuleContext> {
   const [modules, signOff] = await Promise.all([listModules(ctx, roster), recordedSignOff(id.kind, issue.iid, ctx)]);
-  return { modules, templates: templates(ctx), signOff };
+  return { modules, templates: await templates(ctx), signOff };
 }
 
 /** The sign-off a module's status note records: the one record of who signed it off and when. */
@@ -176,8 +177,9 @@ export async function listModules(ctx: Pick<WorkflowContext, 'gitlab'>, roster: 
   return summariseModules(issues, roster);
 }
 
-function templates(ctx: WorkflowContext): ModuleTemplates {
-  return { 'sre-i': ctx.templates.render('sre-i', {}), 'sre-ii': ctx.templates.render('sre-ii', {}) };
+/** The module templates, and the Training board's page that new modules' welcome links to. */
+async function templates(ctx: WorkflowContext): Promise<ModuleTemplates> {
+  return { 'sre-i': ctx.templates.render('sre-i', {}), 'sre-ii': ctx.templates.render('sre-ii', {}), boardUrl: (await boardLinks(ctx)).training };
 }
 
 async function apply(ctx: WorkflowContext, actions: readonly Action[], issue: Issue, what: string): Promise<void> {

@@ -195,6 +195,57 @@ export interface HookHost {
   testHook(hookId: number): Promise<void>;
 }
 
+/** A list of an issue board: the open issues with one label (GitLab's label list). */
+export interface BoardList {
+  readonly id: number;
+  /** The label's name; null for a list of another kind (assignee, milestone, iteration: Premium). */
+  readonly label: string | null;
+  readonly labelId: number | null;
+  /** 0 for the leftmost list after Open. */
+  readonly position: number;
+}
+
+/** An issue board of a project or group (doc/api/boards.md, doc/api/group_boards.md). */
+export interface Board {
+  readonly id: number;
+  readonly name: string;
+  /** The board's scope labels (GitLab Premium's configurable boards); empty when unscoped or on Free. */
+  readonly labels: readonly string[];
+  /** Its lists besides Open and Closed, by position. */
+  readonly lists: readonly BoardList[];
+  /** `<project or group web_url>/-/boards/<id>`, the page people open. */
+  readonly webUrl: string;
+}
+
+/** A change to a board; absent fields are left alone. */
+export interface BoardChange {
+  readonly name?: string;
+  /** Scope labels by name (Premium); an empty array clears the scope. */
+  readonly labels?: readonly string[];
+}
+
+/**
+ * Issue boards of a project (several on every tier since GitLab 12.1) or of a group (one on Free,
+ * several on Premium). Lists are named by label; adapters map names to GitLab's label ids.
+ */
+export interface BoardHost {
+  /** Every board here, with its lists. */
+  listBoards(): Promise<Board[]>;
+  /**
+   * A new board (GitLab adds only its Open and Closed lists); null where the tier refuses it: group
+   * boards on Free, whose REST API has no create (GitLab CE answers 404, unlicensed EE 403).
+   */
+  createBoard(name: string): Promise<Board | null>;
+  /** Renames or scopes a board; answers the board as GitLab keeps it (Free drops scope silently). */
+  updateBoard(boardId: number, change: BoardChange): Promise<Board>;
+  /** A label list at the right end; a label that does not exist here is `PermanentError('gitlab_rejected')`. */
+  createBoardList(boardId: number, label: string): Promise<BoardList>;
+  /** Moves a list to `position`; the lists between shift by one, as GitLab's move does. */
+  moveBoardList(boardId: number, listId: number, position: number): Promise<void>;
+  /** Deletes a list (never an issue); one already gone is not an error. */
+  deleteBoardList(boardId: number, listId: number): Promise<void>;
+}
+
 /** Members of a project or group, managed by Trellis where it keeps records private. */
 export interface MemberHost {
   /**
@@ -212,7 +263,7 @@ export interface MemberHost {
  * GitLab for one group: the records group that holds each person's private records project.
  * Reads of something missing return null, as on the project gateway.
  */
-export interface GroupGateway extends MemberHost {
+export interface GroupGateway extends MemberHost, BoardHost {
   group(): Promise<Group | null>;
   /** Issues of every project in the group and its subgroups that the token may read, 100 a page, newest first. */
   listIssues(query: IssueQuery): AsyncIterable<Issue>;
@@ -235,7 +286,7 @@ export interface GroupGateway extends MemberHost {
  * applied (a 5xx or timeout after a POST was sent) throws `TransientError('gitlab_ambiguous_write')`
  * and is never repeated blindly: the job re-runs, and the executor finds by marker before creating.
  */
-export interface GitLabGateway extends HookHost, MemberHost {
+export interface GitLabGateway extends HookHost, MemberHost, BoardHost {
   /** The project this gateway acts on. */
   project(): Promise<Project>;
   /** The project, or null when it does not exist (or the token cannot see it). */
