@@ -17,11 +17,8 @@ export interface DuplicateGroup {
 export function findDuplicates(issues: readonly Issue[], bot: string): DuplicateGroup[] {
   const groups = new Map<string, Issue[]>();
   for (const issue of issues) {
-    if (issue.state !== 'opened' || issue.author !== bot) continue;
-    const last = findMarkers(issue.description).at(-1);
-    if (!last) continue;
-    const key = markerId(last);
-    groups.set(key, [...(groups.get(key) ?? []), issue]);
+    const key = recordKey(issue, bot);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), issue]);
   }
   return [...groups.entries()]
     .filter(([, list]) => list.length > 1)
@@ -45,4 +42,11 @@ export function planCloseDuplicates(groups: readonly DuplicateGroup[]): Action[]
       { kind: 'set-state', issue: { iid: extra.iid }, state: 'closed' },
     ]),
   );
+}
+
+/** The record an open issue Trellis authored stands for (its last marker), or undefined for any other issue. */
+export function recordKey(issue: Issue, bot: string): string | undefined {
+  if (issue.state !== 'opened' || issue.author !== bot) return undefined;
+  const last = findMarkers(issue.description).at(-1);
+  return last ? markerId(last) : undefined;
 }

@@ -4,8 +4,9 @@ import { RECORD_LABELS } from '../commands/plan-commands.js';
 import type { Workflow, WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL } from '../checkpoint/checkpoint-record.js';
 import { CONVERSATION_LABEL } from '../conversation/conversation-record.js';
-import { listRecords, recordsOf } from '../records.js';
-import { findDuplicates, planCloseDuplicates } from './plan-duplicates.js';
+import { recordsOf } from '../records.js';
+import { findDuplicates, planCloseDuplicates, recordKey } from './plan-duplicates.js';
+import { findMarkers, renderMarker } from '../../core/markers.js';
 import { checkSweep, MARK_STATE, nextMark } from './reconcile-mark.js';
 import type { DuplicateGroup } from './plan-duplicates.js';
 
@@ -111,9 +112,9 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
   const bot = (await ctx.bot()).username;
   const counted = countingExecutor(ctx.executor, 'duplicates', changes);
   const groups: Array<DuplicateGroup & { project: string }> = [];
-  for (const [project, issues] of sweep.full ? await openRecordsByProject(ctx) : []) {
+  for (const [project, issues] of sweep.full ? await duplicateCandidates(ctx, bot) : []) {
     const found = findDuplicates(issues, bot);
-    await counted.executor.apply(planCloseDuplicates(found), { known: issues, project });
+    await counted.executor.apply(planCloseDuplicates(found), { known: issues.filter((i) => !slimmed.has(i)), project });
     groups.push(...found.map((g) => ({ ...g, project, key: `${project}:${g.key}` })));
   }
   if (groups.length > 0) {
@@ -173,24 +174,47 @@ async function replayDeliveries(ctx: WorkflowContext, dryRun: boolean): Promise<
   return reports;
 }
 
+/** Issues duplicateCandidates holds with their description cut down to their marker. */
+const slimmed = new WeakSet<Issue>();
+
 /**
- * Open records by the project they stand in: the department project's, and each person's private
- * records (one listing of the records group), so copies are only ever compared within one project.
+ * Open records Trellis wrote that share their record marker with another in the same project (the
+ * department project's, or one person's private records), found in one listing per record label.
+ * Only candidates are returned whole: every other record is held as its marker alone while the
+ * listing goes on, since a 10,000-person department lists 20,000 records, about 100 MB of
+ * descriptions held at once otherwise (bench/scale10k.ts, worker peak RSS).
  */
-async function openRecordsByProject(ctx: WorkflowContext): Promise<Map<string, Issue[]>> {
+async function duplicateCandidates(ctx: WorkflowContext, bot: string): Promise<Map<string, Issue[]>> {
   const department = ctx.config.gitlab?.project ?? '';
   const layout = recordsOf(ctx);
-  const byProject = new Map<string, Map<number, Issue>>();
-  const add = (project: string, issue: Issue): void => void byProject.set(project, (byProject.get(project) ?? new Map<number, Issue>()).set(issue.iid, issue));
+  const byProject = new Map<string, Map<string, Map<number, Issue>>>();
+  const add = (project: string, issue: Issue): void => {
+    const key = recordKey(issue, bot);
+    if (key === undefined) return;
+    const records = byProject.get(project) ?? new Map<string, Map<number, Issue>>();
+    byProject.set(project, records);
+    const copies = records.get(key) ?? new Map<number, Issue>();
+    records.set(key, copies);
+    if (copies.size > 0) return void copies.set(issue.iid, issue);
+    // The first copy of a record: its marker is all findDuplicates reads, and a second copy may never come.
+    const slim: Issue = { ...issue, description: renderMarker(findMarkers(issue.description).at(-1)!) };
+    slimmed.add(slim);
+    copies.set(issue.iid, slim);
+  };
   for (const label of RECORD_LABELS) {
     if (PRIVATE_LABELS.includes(label)) {
-      for (const issue of await listRecords(ctx, { labels: [label], state: 'opened' })) {
+      for await (const issue of ctx.gitlab.forGroup(layout.group).listIssues({ labels: [label], state: 'opened' })) {
         const owner = layout.ownerOfIssue(issue.webUrl);
         if (owner) add(layout.projectOf(owner), issue);
       }
     } else for await (const issue of ctx.gitlab.listIssues({ labels: [label], state: 'opened' })) add(department, issue);
   }
-  return new Map([...byProject].map(([project, issues]) => [project, [...issues.values()]]));
+  const out = new Map<string, Issue[]>();
+  for (const [project, records] of byProject) {
+    const copies = [...records.values()].filter((c) => c.size > 1).flatMap((c) => [...c.values()]);
+    if (copies.length > 0) out.set(project, copies);
+  }
+  return out;
 }
 
 /** Wraps an executor to count the changes it makes (or would make, in a dry run). */
