@@ -41,11 +41,12 @@ function adminProject(ctx: SimContext, req: FastifyRequest): SimProject {
 
 /**
  * Boards::UpdateService: `name`, `hide_backlog_list`, `hide_closed_list` on every tier (PERMITTED_PARAMS);
- * Premium's EE::Boards::UpdateService also takes the scope: `labels` (titles, found or created as
- * Labels::FindOrCreateService does), `assignee_id` (an unknown user clears it) and `weight`. On Free
- * the scope parameters are not declared (update_params_ee is empty in CE), so they are ignored.
+ * Premium's EE::Boards::UpdateService also takes the scope: `labels` (titles, resolved by the board's
+ * owner: `labelIds`), `assignee_id` (an unknown user clears it) and `weight`. On Free the scope
+ * parameters are not declared (update_params_ee is empty in CE), so they are ignored. Project and
+ * group boards alike.
  */
-function applyBoardUpdate(ctx: SimContext, project: SimProject, board: SimBoard, p: Params, user: ReturnType<typeof requireUser>): void {
+export function applyBoardUpdate(ctx: SimContext, board: SimBoard, p: Params, labelIds: (titles: string[]) => number[]): void {
   const name = str(p, 'name');
   if (name !== undefined) renameBoard(board, name);
   const hideBacklog = bool(p, 'hide_backlog_list');
@@ -54,12 +55,17 @@ function applyBoardUpdate(ctx: SimContext, project: SimProject, board: SimBoard,
   if (hideClosed !== undefined) board.hideClosedList = hideClosed;
   if (ctx.settings.tier !== 'premium') return;
   const titles = list(p, 'labels');
-  if (titles !== undefined) board.labelIds = labelsByTitles(ctx, project, titles, canAdminBoard(ctx.store, user, project)).map((l) => l.id);
+  if (titles !== undefined) board.labelIds = labelIds(titles);
   if (has(p, 'assignee_id')) {
     const id = int(p, 'assignee_id');
     board.assigneeId = id !== undefined && ctx.store.users.has(id) ? id : null;
   }
   if (has(p, 'weight')) board.weight = int(p, 'weight') ?? null;
+}
+
+/** A project board's scope labels: found or created as Labels::FindOrCreateService does. */
+function projectLabelIds(ctx: SimContext, project: SimProject, user: ReturnType<typeof requireUser>): (titles: string[]) => number[] {
+  return (titles) => labelsByTitles(ctx, project, titles, canAdminBoard(ctx.store, user, project)).map((l) => l.id);
 }
 
 /**
@@ -91,7 +97,7 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: SimContext): void
   app.put('/projects/:id/boards/:board_id', async (req) => {
     const project = adminProject(ctx, req);
     const board = boardOf(req, project);
-    applyBoardUpdate(ctx, project, board, input(req), requireUser(req));
+    applyBoardUpdate(ctx, board, input(req), projectLabelIds(ctx, project, requireUser(req)));
     return boardEntity(ctx, project, board, requireUser(req));
   });
 

@@ -5,9 +5,9 @@ import type { SimContext } from './context.js';
 import { ApiError, forbidden, missing, notFound } from './errors.js';
 import { groupAvailableLabels } from './labels.js';
 import { paginate } from './pagination.js';
-import { bool, has, int, list, str, type Params } from './params.js';
+import { has, int, str } from './params.js';
 import { listEntity } from './present-board.js';
-import { idParam, listOf } from './routes-boards.js';
+import { applyBoardUpdate, idParam, listOf } from './routes-boards.js';
 import { labelBasic } from './present-label.js';
 import { input, requireUser, userGroup } from './request-state.js';
 import { nextId, type SimStore } from './store.js';
@@ -97,28 +97,14 @@ function createGroupBoard(ctx: SimContext, group: SimGroup, name: string): SimBo
 }
 
 /**
- * Boards::UpdateService: name and the list switches everywhere; Premium's scope takes label titles
- * the group can use (its own and its ancestors'). Unknown titles are dropped where GitLab's
- * Labels::FindOrCreateService would create a group label: a simplification.
+ * A group board's scope labels: titles the group can use (its own and its ancestors'). Unknown titles
+ * are dropped where GitLab's Labels::FindOrCreateService would create a group label: a simplification.
  */
-function applyUpdate(ctx: SimContext, group: SimGroup, board: SimBoard, p: Params): void {
-  const name = str(p, 'name');
-  if (name !== undefined) renameBoard(board, name);
-  const hideBacklog = bool(p, 'hide_backlog_list');
-  if (hideBacklog !== undefined) board.hideBacklogList = hideBacklog;
-  const hideClosed = bool(p, 'hide_closed_list');
-  if (hideClosed !== undefined) board.hideClosedList = hideClosed;
-  if (ctx.settings.tier !== 'premium') return;
-  const titles = list(p, 'labels');
-  if (titles !== undefined) {
+function groupLabelIds(ctx: SimContext, group: SimGroup): (titles: string[]) => number[] {
+  return (titles) => {
     const available = groupAvailableLabels(ctx.store, group);
-    board.labelIds = titles.map((t) => t.trim()).flatMap((t) => available.filter((l) => l.title === t).slice(0, 1).map((l) => l.id));
-  }
-  if (has(p, 'assignee_id')) {
-    const id = int(p, 'assignee_id');
-    board.assigneeId = id !== undefined && ctx.store.users.has(id) ? id : null;
-  }
-  if (has(p, 'weight')) board.weight = int(p, 'weight') ?? null;
+    return titles.map((t) => t.trim()).flatMap((t) => available.filter((l) => l.title === t).slice(0, 1).map((l) => l.id));
+  };
 }
 
 /** Group boards and their lists, under `/api/v4`. */
@@ -145,7 +131,7 @@ export function registerGroupBoardRoutes(app: FastifyInstance, ctx: SimContext):
   app.put('/groups/:id/boards/:board_id', async (req) => {
     const group = adminGroup(ctx, req);
     const board = boardOf(ctx, req, group);
-    applyUpdate(ctx, group, board, input(req));
+    applyBoardUpdate(ctx, board, input(req), groupLabelIds(ctx, group));
     return groupBoardEntity(ctx, group, board);
   });
 
