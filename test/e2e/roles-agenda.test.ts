@@ -62,25 +62,25 @@ describe('role descriptions by level', () => {
     expect(bob).toContain('- [ ] Mentoring and onboarding engineers');
   });
 
+  /** A department's own SRE ladder, two levels, in `.trellis/roles.yml`. */
+  const SRE_LADDER = [
+    'roles:',
+    '  site-reliability-engineer:',
+    '    levels:',
+    '      - level: intermediate',
+    '        title: Site Reliability Engineer',
+    '        responsibilities: ["Incident management and on-call", "Capacity planning and performance"]',
+    '        requirements: ["Resolves incidents independently"]',
+    '      - level: senior',
+    '        title: Senior Site Reliability Engineer',
+    '        responsibilities: ["Incident leadership"]',
+    '        requirements: ["Resolves incidents independently", "Runs a game day every quarter"]',
+    '        nice_to_have: ["A talk at an SRE meetup"]',
+    '',
+  ].join('\n');
+
   it('`.trellis/roles.yml` changes the ladder; an invalid one names file, line and field, and the last valid one stays in use', async () => {
-    await putFile(
-      '.trellis/roles.yml',
-      [
-        'roles:',
-        '  site-reliability-engineer:',
-        '    levels:',
-        '      - level: intermediate',
-        '        title: Site Reliability Engineer',
-        '        responsibilities: ["Incident management and on-call", "Capacity planning and performance"]',
-        '        requirements: ["Resolves incidents independently"]',
-        '      - level: senior',
-        '        title: Senior Site Reliability Engineer',
-        '        responsibilities: ["Incident leadership"]',
-        '        requirements: ["Resolves incidents independently", "Runs a game day every quarter"]',
-        '        nice_to_have: ["A talk at an SRE meetup"]',
-        '',
-      ].join('\n'),
-    );
+    await putFile('.trellis/roles.yml', SRE_LADDER);
     await putFile('.trellis/roles.yml', ['roles:', '  site-reliability-engineer:', '    levels:', '      - level: intermediate', '        title: Site Reliability Engineer', '        responsibilities: ["Incident management and on-call"]', '        requirements: yes', ''].join('\n'));
     const [problem] = await e2e.as('root').issues({ labels: 'trellis-config-error', state: 'opened' });
     expect(problem).toBeDefined();
@@ -92,24 +92,7 @@ describe('role descriptions by level', () => {
     await putFile('.trellis/roster.yml', withNina);
     expect((await checkpoints(e2e, Q)).has('nina')).toBe(false);
 
-    await putFile(
-      '.trellis/roles.yml',
-      [
-        'roles:',
-        '  site-reliability-engineer:',
-        '    levels:',
-        '      - level: intermediate',
-        '        title: Site Reliability Engineer',
-        '        responsibilities: ["Incident management and on-call", "Capacity planning and performance"]',
-        '        requirements: ["Resolves incidents independently"]',
-        '      - level: senior',
-        '        title: Senior Site Reliability Engineer',
-        '        responsibilities: ["Incident leadership"]',
-        '        requirements: ["Resolves incidents independently", "Runs a game day every quarter"]',
-        '        nice_to_have: ["A talk at an SRE meetup"]',
-        '',
-      ].join('\n'),
-    );
+    await putFile('.trellis/roles.yml', SRE_LADDER);
     expect((await e2e.as('root').issues({ labels: 'trellis-config-error', state: 'opened' })).length).toBe(0);
     const nina = (await checkpointOf(e2e, Q, 'nina')).description ?? '';
     const target = nina.slice(nina.indexOf('## Target towards the next level'));
