@@ -30,13 +30,18 @@ export function writtenByBot(event: { readonly issue: Pick<Issue, 'author'>; rea
   return event.issueAuthorId !== undefined ? event.issueAuthorId === bot.id : event.issue.author.toLowerCase() === bot.username.toLowerCase();
 }
 
-/** Every issue matching `query` in the records group (one paged group listing), Trellis's own only. */
-export async function listRecords(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, query: IssueQuery): Promise<Issue[]> {
+/** Every issue matching `query` in the records group (one paged group listing), Trellis's own only, as the pages arrive. */
+export async function* eachRecord(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, query: IssueQuery): AsyncGenerator<Issue> {
   const bot = (await ctx.bot()).username.toLowerCase();
-  const out: Issue[] = [];
   for await (const issue of ctx.gitlab.forGroup(recordsOf(ctx).group).listIssues(query)) {
-    if (issue.author.toLowerCase() === bot) out.push(issue);
+    if (issue.author.toLowerCase() === bot) yield issue;
   }
+}
+
+/** eachRecord, collected. */
+export async function listRecords(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, query: IssueQuery): Promise<Issue[]> {
+  const out: Issue[] = [];
+  for await (const issue of eachRecord(ctx, query)) out.push(issue);
   return out;
 }
 

@@ -235,6 +235,12 @@ describe('a fiscal year of career checkpoints for a small department', () => {
       '  - { username: olivia, name: Olivia Ortiz, manager: erin,',
       '  - { username: dan, name: Dan Dorsey, manager: carol, team: foundations, role: backend-engineer, level: senior, timezone: Europe/Lisbon }\n  - { username: olivia, name: Olivia Ortiz, manager: carol,',
     ).replace(/ {2}- \{ username: bob,.*\n/, '');
+    // Bob chose his focus areas before leaving: his checkpoint is in progress.
+    const bobQ2 = await checkpointOf(e2e, 'FY27-Q2', 'bob');
+    await e2e.as('bob').editIssue(bobQ2, { description: tickAreas(bobQ2.description ?? '', [0, 1]) });
+    await e2e.settle();
+    const bobBefore = await checkpointOf(e2e, 'FY27-Q2', 'bob');
+    expect(stateOf(bobBefore)).toBe('checkpoint::in-progress');
     await pushRoster(roster);
     const q2 = await checkpoints(e2e, 'FY27-Q2');
     expect([...q2.keys()].sort()).toEqual(['alice', 'bob', 'carol', 'dan', 'erin', 'olivia']);
@@ -243,6 +249,8 @@ describe('a fiscal year of career checkpoints for a small department', () => {
     expect((await conversations(e2e)).has('dan')).toBe(true);
     expect([q2.get('bob')!.state, assigneesOf(q2.get('bob')!)]).toEqual(['opened', ['bob', 'carol']]);
     expect(await statusNote(e2e, q2.get('bob')!)).toContain('bob is not on the roster any more');
+    // The leaver's pass planned from the checkpoint itself (the fan-out's listing holds no text): it stays as written.
+    expect([q2.get('bob')!.description, stateOf(q2.get('bob')!)]).toEqual([bobBefore.description, 'checkpoint::in-progress']);
     // Pushing the same roster again changes nothing.
     e2e.sim.resetRequests();
     await pushRoster(`${roster}\n# comment\n`);

@@ -7,7 +7,8 @@ import type { Roster } from '../../core/roster.js';
 import type { Issue, IssueQuery } from '../../core/gitlab-port.js';
 import { CONVERSATION_LABEL, CONVERSATION_TEMPLATE, identifyConversation } from '../conversation/conversation-record.js';
 import { scopeCheckpointBoard } from '../boards.js';
-import { applyToRecord, listRecords, recordsOf } from '../records.js';
+import { findMarkers, renderMarker } from '../../core/markers.js';
+import { applyToRecord, eachRecord, listRecords, recordsOf } from '../records.js';
 import type { WorkflowContext } from '../workflow.js';
 import { CHECKPOINT_LABEL, identifyCheckpoint, quarterLabel } from './checkpoint-record.js';
 import { ensureCheckpoint } from './ensure-checkpoint.js';
@@ -35,14 +36,32 @@ export async function listAll(ctx: Pick<WorkflowContext, 'gitlab'>, query: Param
   return out;
 }
 
-/** A quarter's checkpoints in the records group: Trellis's own, each in its report's project. */
-export async function listCheckpoints(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, quarter: string, query: Omit<IssueQuery, 'labels'> & { labels?: readonly string[] } = {}): Promise<Issue[]> {
+type CheckpointQuery = Omit<IssueQuery, 'labels'> & { labels?: readonly string[] };
+
+/** A quarter's checkpoints in the records group, as the listing's pages arrive: Trellis's own, each in its report's project. */
+export async function* eachCheckpoint(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, quarter: string, query: CheckpointQuery = {}): AsyncGenerator<Issue> {
   const layout = recordsOf(ctx);
-  const found = await listRecords(ctx, { state: 'all', ...query, labels: [CHECKPOINT_LABEL, quarterLabel(quarter), ...(query.labels ?? [])] });
-  return found.filter((i) => {
+  for await (const i of eachRecord(ctx, { state: 'all', ...query, labels: [CHECKPOINT_LABEL, quarterLabel(quarter), ...(query.labels ?? [])] })) {
     const report = identifyCheckpoint(i)?.report;
-    return report !== undefined && layout.ownerOfIssue(i.webUrl) === report.toLowerCase();
-  });
+    if (report !== undefined && layout.ownerOfIssue(i.webUrl) === report.toLowerCase()) yield i;
+  }
+}
+
+/** eachCheckpoint, collected. */
+export async function listCheckpoints(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, quarter: string, query: CheckpointQuery = {}): Promise<Issue[]> {
+  const out: Issue[] = [];
+  for await (const issue of eachCheckpoint(ctx, quarter, query)) out.push(issue);
+  return out;
+}
+
+/**
+ * A listed checkpoint as the fan-out's plan reads it: everything but the description, of which only
+ * the marker that identifies it is kept (at 10,000 people the descriptions are ~40 MB of a worker's
+ * heap). What is planned from the text again (a departed report's pass) reads the issue first.
+ */
+function planningCopy(issue: Issue): Issue {
+  const own = findMarkers(issue.description).find((m) => m.kind === 'checkpoint');
+  return { ...issue, description: own ? renderMarker(own) : '' };
 }
 
 /** Every big-picture conversation in the records group: Trellis's own, each in its person's project. */
@@ -61,7 +80,8 @@ export async function listConversations(ctx: Pick<WorkflowContext, 'config' | 'g
  * N reports cost about N/100 reads when nothing is missing and 3N/100 when the quarter opens.
  */
 export async function listQuarter(ctx: Pick<WorkflowContext, 'config' | 'gitlab' | 'bot'>, roster: Roster, q: FiscalQuarter): Promise<QuarterListings> {
-  const checkpoints = await listCheckpoints(ctx, q.name);
+  const checkpoints: Issue[] = [];
+  for await (const issue of eachCheckpoint(ctx, q.name)) checkpoints.push(planningCopy(issue));
   if (!needsContext(roster, q, checkpoints)) return { checkpoints, previous: null, conversations: null };
   const prev = previousQuarter(q, roster);
   const [previous, conversations] = await Promise.all([listCheckpoints(ctx, prev.name), listConversations(ctx)]);
@@ -93,9 +113,11 @@ export async function openQuarter(data: Record<string, unknown>, ctx: WorkflowCo
   if (plan.departed.length > 0) {
     const roster = await ctx.roster();
     const today = localDate(ctx.now(), roster.timezone);
-    for (const issue of plan.departed) {
-      const id = identifyCheckpoint(issue);
-      if (!id) continue;
+    for (const listed of plan.departed) {
+      const id = identifyCheckpoint(listed);
+      // The plan holds listings without their text (planningCopy): the pass plans from the issue itself.
+      const issue = id && (await ctx.gitlab.forProject(recordsOf(ctx).projectOf(id.report)).getIssue(listed.iid));
+      if (!id || !issue) continue;
       await applyToRecord(ctx, id.report, planCheckpoint({ issue, id, roster, today, reviewDays: ctx.config.reviewReminderDays, trigger: { kind: 'pass' } }), [issue]);
     }
   }

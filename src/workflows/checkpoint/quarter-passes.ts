@@ -6,7 +6,7 @@ import type { Issue } from '../../core/gitlab-port.js';
 import type { WorkflowContext } from '../workflow.js';
 import { applyToRecord, recordsOf } from '../records.js';
 import { identifyCheckpoint, stateLabel } from './checkpoint-record.js';
-import { listCheckpoints, openQuarter, quarterFor } from './open-quarter.js';
+import { eachCheckpoint, listCheckpoints, openQuarter, quarterFor } from './open-quarter.js';
 import { phaseOf, planCheckpoint } from './plan-checkpoint.js';
 import { planEvidence } from './plan-evidence.js';
 
@@ -86,11 +86,19 @@ export async function reconcileCheckpoints(_data: Record<string, unknown>, ctx: 
   const now = ctx.now();
   const q = quarterOf(now, roster);
   const today = localDate(now, roster.timezone);
-  const open = await listCheckpoints(ctx, q.name, { state: 'opened' });
-  for (const issue of open) await pass(ctx, issue, roster, today);
+  // Planned as the listing's pages arrive, so that a department of 10,000 never holds every
+  // checkpoint's text at once. A pass of this quarter changes labels and notes, never what the
+  // listing filters on (the two labels, open): only a checkpoint someone closes meanwhile can shift
+  // GitLab's offset pages and make this run miss one, and that change moves its `updated_at`, so the
+  // next scheduled run is a full one again (reconcile-mark.ts).
+  let open = 0;
+  for await (const issue of eachCheckpoint(ctx, q.name, { state: 'opened' })) {
+    await pass(ctx, issue, roster, today);
+    open++;
+  }
   await reviewReminder({}, ctx);
   await closeQuarter({}, ctx);
-  ctx.log.info({ quarter: q.name, open: open.length }, 'checkpoints reconciled');
+  ctx.log.info({ quarter: q.name, open }, 'checkpoints reconciled');
 }
 
 /** The review date a run stands for: the scheduled MM-DD in this year (last year's, if the run is late across New Year), or today. */

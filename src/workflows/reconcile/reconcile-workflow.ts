@@ -6,7 +6,6 @@ import { CHECKPOINT_LABEL } from '../checkpoint/checkpoint-record.js';
 import { CONVERSATION_LABEL } from '../conversation/conversation-record.js';
 import { recordsOf } from '../records.js';
 import { findDuplicates, planCloseDuplicates, recordKey } from './plan-duplicates.js';
-import { findMarkers, renderMarker } from '../../core/markers.js';
 import { checkSweep, MARK_STATE, nextMark } from './reconcile-mark.js';
 import type { DuplicateGroup } from './plan-duplicates.js';
 
@@ -114,7 +113,7 @@ export async function runReconcile(ctx: WorkflowContext, deps: ReconcileDeps, op
   const groups: Array<DuplicateGroup & { project: string }> = [];
   for (const [project, issues] of sweep.full ? await duplicateCandidates(ctx, bot) : []) {
     const found = findDuplicates(issues, bot);
-    await counted.executor.apply(planCloseDuplicates(found), { known: issues.filter((i) => !slimmed.has(i)), project });
+    await counted.executor.apply(planCloseDuplicates(found), { known: issues, project });
     groups.push(...found.map((g) => ({ ...g, project, key: `${project}:${g.key}` })));
   }
   if (groups.length > 0) {
@@ -174,32 +173,26 @@ async function replayDeliveries(ctx: WorkflowContext, dryRun: boolean): Promise<
   return reports;
 }
 
-/** Issues duplicateCandidates holds with their description cut down to their marker. */
-const slimmed = new WeakSet<Issue>();
-
 /**
  * Open records Trellis wrote that share their record marker with another in the same project (the
  * department project's, or one person's private records), found in one listing per record label.
- * Only candidates are returned whole: every other record is held as its marker alone while the
- * listing goes on, since a 10,000-person department lists 20,000 records, about 100 MB of
- * descriptions held at once otherwise (bench/scale10k.ts, worker peak RSS).
+ * While the listing goes on, a record is held as its marker and number alone; a copy after the first
+ * is kept whole, and the first is read again only when a copy turned up (a 10,000-person department
+ * lists 20,000 records: held whole, their text was ~55 MB of a worker's heap; bench/scale10k.ts).
  */
 async function duplicateCandidates(ctx: WorkflowContext, bot: string): Promise<Map<string, Issue[]>> {
   const department = ctx.config.gitlab?.project ?? '';
   const layout = recordsOf(ctx);
-  const byProject = new Map<string, Map<string, Map<number, Issue>>>();
+  const firsts = new Map<string, Map<string, number>>();
+  const copies = new Map<string, Map<number, Issue>>();
   const add = (project: string, issue: Issue): void => {
     const key = recordKey(issue, bot);
     if (key === undefined) return;
-    const records = byProject.get(project) ?? new Map<string, Map<number, Issue>>();
-    byProject.set(project, records);
-    const copies = records.get(key) ?? new Map<number, Issue>();
-    records.set(key, copies);
-    if (copies.size > 0) return void copies.set(issue.iid, issue);
-    // The first copy of a record: its marker is all findDuplicates reads, and a second copy may never come.
-    const slim: Issue = { ...issue, description: renderMarker(findMarkers(issue.description).at(-1)!) };
-    slimmed.add(slim);
-    copies.set(issue.iid, slim);
+    const seen = firsts.get(project) ?? new Map<string, number>();
+    firsts.set(project, seen);
+    const first = seen.get(key);
+    if (first === undefined) return void seen.set(key, issue.iid);
+    if (first !== issue.iid) copies.set(project, (copies.get(project) ?? new Map<number, Issue>()).set(issue.iid, issue));
   };
   for (const label of RECORD_LABELS) {
     if (PRIVATE_LABELS.includes(label)) {
@@ -210,9 +203,15 @@ async function duplicateCandidates(ctx: WorkflowContext, bot: string): Promise<M
     } else for await (const issue of ctx.gitlab.listIssues({ labels: [label], state: 'opened' })) add(department, issue);
   }
   const out = new Map<string, Issue[]>();
-  for (const [project, records] of byProject) {
-    const copies = [...records.values()].filter((c) => c.size > 1).flatMap((c) => [...c.values()]);
-    if (copies.length > 0) out.set(project, copies);
+  for (const [project, later] of copies) {
+    const gitlab = project === department ? ctx.gitlab : ctx.gitlab.forProject(project);
+    const found = new Map(later);
+    for (const issue of later.values()) {
+      const iid = firsts.get(project)?.get(recordKey(issue, bot) ?? '');
+      const first = iid === undefined || found.has(iid) ? null : await gitlab.getIssue(iid);
+      if (first) found.set(first.iid, first);
+    }
+    out.set(project, [...found.values()]);
   }
   return out;
 }
