@@ -3,6 +3,7 @@ import type { RedisClient } from '../redis/connect-redis.js';
 import { TransientError } from '../core/errors.js';
 import type { TrellisEvent } from '../events/types.js';
 import type { EventJobData } from './queue-names.js';
+import { writeStoredEvent } from './stored-event.js';
 
 export interface EnqueueResult {
   readonly duplicate: boolean;
@@ -137,7 +138,7 @@ export function createEventIntake(connection: RedisClient, opts: { prefix: strin
       const data: EventJobData = { event, receivedAt: Date.now(), deliveryKey: key };
       return new Promise<EnqueueResult>((resolve, reject) => {
         if (pending.length === 0) setImmediate(flush);
-        pending.push({ key, jobId: randomUUID(), name: event.type, data: JSON.stringify(data), resolve, reject });
+        pending.push({ key, jobId: randomUUID(), name: event.type, data: writeStoredEvent(data), resolve, reject });
         if (pending.length >= MAX_BATCH) flush();
       });
     },

@@ -7,6 +7,7 @@ import { runWithEventUuid } from '../gitlab/request-context.js';
 import type { ByteBudget } from './byte-budget.js';
 import { EVENTS_QUEUE } from './queue-names.js';
 import type { EventJob, EventJobData, StoredEventJobData } from './queue-names.js';
+import { readStoredEvent } from './stored-event.js';
 
 /** A large event's body outlives its failed job by as long as BullMQ keeps the job (EVENT_JOB_OPTIONS.removeOnFail), for a retry by hand. */
 const FAILED_BODY_TTL_SECONDS = 7 * 24 * 3600;
@@ -100,7 +101,7 @@ async function readStored(connection: RedisClient, stored: StoredEventJobData['s
   }
   const text = body.toString('utf8');
   try {
-    return JSON.parse(text) as EventJobData;
+    return readStoredEvent(text);
   } catch (err) {
     // Only Trellis writes these keys: unreadable means tampering. Not logged whole (career text stays out of logs).
     log.error({ err, job: job.id, bytes: text.length }, 'unreadable large event body');

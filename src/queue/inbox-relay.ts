@@ -5,6 +5,7 @@ import type { RedisClient } from '../redis/connect-redis.js';
 import type { Log } from '../core/log.js';
 import { inboxKeys } from './event-intake.js';
 import type { EventJob, EventJobData } from './queue-names.js';
+import { readStoredEvent } from './stored-event.js';
 
 /** Retries of a failed event job: 8 attempts over about four minutes, then kept as failed for a week. */
 export const EVENT_JOB_OPTIONS = {
@@ -181,7 +182,7 @@ export function startInboxRelay(opts: InboxRelayOptions): InboxRelay {
         continue;
       }
       try {
-        jobs.push({ name: f.n ?? 'event', data: JSON.parse(f.d ?? '') as EventJobData, opts: { ...EVENT_JOB_OPTIONS, jobId } });
+        jobs.push({ name: f.n ?? 'event', data: readStoredEvent(f.d ?? ''), opts: { ...EVENT_JOB_OPTIONS, jobId } });
       } catch (err) {
         // Only Trellis writes the inbox; an unreadable entry means tampering. Not retried forever, and not
         // logged whole: events carry confidential career text, which stays out of logs.
