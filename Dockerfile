@@ -13,7 +13,7 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 # The heap npm start runs with (package.json): V8 otherwise sizes it from the host's memory and lets
 # it grow lazily to far more than Trellis uses (README, Performance). Override with -e NODE_OPTIONS=...
-ENV NODE_OPTIONS=--max-old-space-size=256
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4"
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

@@ -111,10 +111,10 @@ describe('.ci/run', () => {
 describe('the heap Trellis runs with', () => {
   it('is the same for npm start and the Docker image, and the bench runs its children with it', () => {
     const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
-    const flag = /--max-old-space-size=\d+/.exec(start)?.[0];
-    expect(flag).toBeDefined();
-    expect(read('Dockerfile')).toContain(`ENV NODE_OPTIONS=${flag}`);
-    expect(productionNodeFlags()).toEqual([flag]);
+    const flags = start.split(/\s+/).filter((w) => w.startsWith('--'));
+    expect(flags).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/), expect.stringMatching(/^--max-semi-space-size=\d+$/)]);
+    expect(read('Dockerfile')).toContain(`ENV NODE_OPTIONS="${flags.join(' ')}"`);
+    expect(productionNodeFlags()).toEqual(flags);
   });
 });
 

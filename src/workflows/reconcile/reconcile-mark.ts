@@ -44,11 +44,15 @@ function places(ctx: WorkflowContext, roster: Roster): Array<{ listIssues(query:
   return [ctx.gitlab.forGroup(recordsOf(ctx).group), ctx.gitlab, ...(access && access !== department ? [ctx.gitlab.forProject(access)] : [])];
 }
 
-/** Every issue of those places updated on or after `since`, open or closed. */
-export async function changedSince(ctx: WorkflowContext, roster: Roster, since: string): Promise<Issue[]> {
-  const out: Issue[] = [];
+/**
+ * Every issue of those places updated on or after `since`, open or closed, as id and time only: the
+ * run holds this list until it leaves its mark, and after a quarter's fan-out it is thousands of
+ * checkpoints whose text would stay in the worker's heap for the whole run.
+ */
+export async function changedSince(ctx: WorkflowContext, roster: Roster, since: string): Promise<Change[]> {
+  const out: Change[] = [];
   for (const place of places(ctx, roster)) {
-    for await (const issue of place.listIssues({ state: 'all', updatedAfter: since })) out.push(issue);
+    for await (const issue of place.listIssues({ state: 'all', updatedAfter: since })) out.push({ id: issue.id, updatedAt: issue.updatedAt });
   }
   return out;
 }
@@ -58,10 +62,13 @@ export function rosterHash(roster: Roster): string {
   return createHash('sha256').update(JSON.stringify(roster)).digest('hex').slice(0, 32);
 }
 
-const version = (issue: Issue): string => `${issue.id}@${Date.parse(issue.updatedAt)}`;
+/** What the mark needs of a changed issue: not its text (after a quarter's fan-out, thousands changed). */
+type Change = Pick<Issue, 'id' | 'updatedAt'>;
+
+const version = (issue: Change): string => `${issue.id}@${Date.parse(issue.updatedAt)}`;
 
 /** Full or not, from the last mark and what changed since it (`changed`: null when there was no mark to list from). */
-export function decideSweep(mark: ReconcileMark | null, changed: readonly Issue[] | null, today: string, roster: string): SweepDecision {
+export function decideSweep(mark: ReconcileMark | null, changed: readonly Change[] | null, today: string, roster: string): SweepDecision {
   if (!mark || !changed) return { full: true, why: 'no earlier run recorded' };
   if (mark.day !== today) return { full: true, why: `first run of ${today}` };
   if (mark.roster !== roster) return { full: true, why: 'the roster changed' };
@@ -72,7 +79,7 @@ export function decideSweep(mark: ReconcileMark | null, changed: readonly Issue[
 }
 
 /** The mark a run leaves: changes from `start` less the margin on are listed again next time, those listed now are accounted for. */
-export function nextMark(start: Date, listed: readonly Issue[], day: string, roster: string): ReconcileMark {
+export function nextMark(start: Date, listed: readonly Change[], day: string, roster: string): ReconcileMark {
   const since = new Date(start.getTime() - CLOCK_MARGIN_MS);
   return { since: since.toISOString(), seen: listed.filter((i) => Date.parse(i.updatedAt) >= since.getTime()).map(version), day, roster };
 }
@@ -91,7 +98,7 @@ export function parseMark(raw: string | null): ReconcileMark | null {
  * Reads the mark and what changed since it, and decides. `listed` is what the next mark accounts
  * for: the changes since the mark, or (no mark) those within the margin before `start`.
  */
-export async function checkSweep(ctx: WorkflowContext, start: Date): Promise<{ decision: SweepDecision; listed: Issue[]; day: string; roster: string }> {
+export async function checkSweep(ctx: WorkflowContext, start: Date): Promise<{ decision: SweepDecision; listed: Change[]; day: string; roster: string }> {
   const r = await ctx.roster();
   const day = localDate(start, r.timezone);
   const roster = rosterHash(r);
