@@ -12,8 +12,9 @@ RUN npm run build
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 # The heap npm start runs with (package.json): V8 otherwise sizes it from the host's memory and lets
-# it grow lazily to far more than Trellis uses (README, Performance). Override with -e NODE_OPTIONS=...
-ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4"
+# it grow lazily to far more than Trellis uses (docs/operations.md). Workers add a smaller young
+# generation (docker-compose.yml, npm run start:worker). Override with -e NODE_OPTIONS=...
+ENV NODE_OPTIONS="--max-old-space-size=256"
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

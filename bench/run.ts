@@ -119,7 +119,7 @@ async function main(): Promise<number> {
       load_average_end: loadavg().map((l) => round(l, 2)),
       children_run: runner,
       // The V8 flags npm start runs Trellis with (package.json), which the children run with too.
-      child_node_flags: productionNodeFlags().join(' '),
+      child_node_flags: { api: productionNodeFlags('api').join(' '), worker: productionNodeFlags('worker').join(' ') },
       child_node_options: process.env.BENCH_NODE_OPTIONS ?? '',
       seconds,
       scenarios,

@@ -126,18 +126,22 @@ export function startChild(name: string, args: readonly string[], env: Record<st
 }
 
 /**
- * The V8 flags production runs Trellis with: those `npm start` passes to node (package.json), which
- * the Docker image sets as NODE_OPTIONS too (a unit test keeps the two the same).
+ * The V8 flags production runs Trellis with, per role: `npm start` (the api, or both roles in one
+ * process) and `npm run start:worker` (a worker), as package.json has them; the Docker image's
+ * NODE_OPTIONS and docker-compose.yml's workers carry the same (a unit test keeps them equal).
+ * Workers add a 4 MB young generation (memory at 10,000 people), which cost the api a fifth of its
+ * ingress rate (docs/performance.md), so the api keeps V8's default.
  */
-export function productionNodeFlags(): string[] {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const words = start.split(/\s+/);
+export function productionNodeFlags(role: 'api' | 'all' | 'worker' = 'all'): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (role === 'worker' ? scripts['start:worker'] : scripts.start)?.split(/\s+/) ?? [];
   return words.slice(words.indexOf('node') + 1, words.indexOf('dist/cli.js')).filter((w) => w.startsWith('--'));
 }
 
-/** The node arguments that run `trellis <args>` as production does, with the chosen runner. */
+/** The node arguments that run `trellis <args>` as production does (the role's flags), with the chosen runner. */
 export function trellisArgs(runner: Runner, args: readonly string[]): string[] {
-  const flags = productionNodeFlags();
+  const role = args[args.indexOf('--role') + 1];
+  const flags = productionNodeFlags(role === 'worker' || role === 'api' ? role : 'all');
   return runner === 'dist' ? [...flags, 'dist/cli.js', ...args] : [...flags, '--import', 'tsx', 'src/cli.ts', ...args];
 }
 

@@ -17,7 +17,7 @@ export interface ApiProcess {
 
 /** Starts the api role on a free port under `prefix`, and waits until it logged `trellis started`. */
 export async function startApiProcess(prefix: string, env: Record<string, string> = {}): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', 'src/cli.ts', 'serve', '--role', 'api'], {
+  const child = spawn(process.execPath, [...productionNodeFlags('api'), '--import', 'tsx', 'src/cli.ts', 'serve', '--role', 'api'], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '',

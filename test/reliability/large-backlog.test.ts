@@ -134,7 +134,7 @@ describe('a backlog of large events acknowledged while no worker ran', () => {
         GITLAB_ISSUE_CREATE_PER_MINUTE: '0',
         GITLAB_NOTE_CREATE_PER_MINUTE: '0',
       },
-      { nodeFlags: productionNodeFlags() },
+      { nodeFlags: productionNodeFlags('worker') },
     );
     const w = worker;
     let exit: string | undefined;
@@ -158,7 +158,7 @@ describe('a backlog of large events acknowledged while no worker ran', () => {
       const duplicated = [...answered.values()].reduce((n, k) => n + k - 1, 0);
       figure(
         'large backlog',
-        `${NOTES} note events of ${noteMb.toFixed(1)} MB and ${EDITS} issue edits of ${editMb.toFixed(1)} MB stored while no worker ran (${statuses.filter((s) => s === 202).length} answered 202), then a worker with ${productionNodeFlags().join(' ')} -> ` +
+        `${NOTES} note events of ${noteMb.toFixed(1)} MB and ${EDITS} issue edits of ${editMb.toFixed(1)} MB stored while no worker ran (${statuses.filter((s) => s === 202).length} answered 202), then a worker with ${productionNodeFlags('worker').join(' ')} -> ` +
           `${completed} processed, ${answered.size} of ${NOTES} commands answered, failed ${failed.length}, lost ${all.length - completed}, duplicated ${duplicated}; peak RSS ${peakMb.toFixed(0)} MB, process ${exit === undefined ? 'alive' : `exited ${exit}`}`,
       );
       expect(failed.map((j) => `${j.id}: ${j.failedReason}`), w.tail()).toEqual([]);

@@ -80,7 +80,7 @@ describe('payloads as large as GitLab sends, several at once, into an api with a
     ]);
     const stored = await inboxBacklog(redis, prefix);
     const whole = await largeDescriptionsStored();
-    figure('large payloads', `${LARGE} issue hooks of ${(large.length / 1024 / 1024).toFixed(1)} MB and ${SMALL} small ones at once, api heap ${productionNodeFlags().join(' ')} -> ${statuses.filter((s) => s === 202).length} answered 202, ${stored} stored, process ${api.child.exitCode === null ? 'alive' : `exited ${api.child.exitCode}`}`);
+    figure('large payloads', `${LARGE} issue hooks of ${(large.length / 1024 / 1024).toFixed(1)} MB and ${SMALL} small ones at once, api heap ${productionNodeFlags('api').join(' ')} -> ${statuses.filter((s) => s === 202).length} answered 202, ${stored} stored, process ${api.child.exitCode === null ? 'alive' : `exited ${api.child.exitCode}`}`);
     expect(api.child.exitCode, api.log().slice(-2000)).toBeNull();
     expect(statuses.filter((s) => s !== 202)).toEqual([]);
     expect(stored).toBe(LARGE + SMALL);

@@ -109,13 +109,29 @@ describe('.ci/run', () => {
 });
 
 describe('the heap Trellis runs with', () => {
-  it('is the same for npm start and the Docker image, and the bench runs its children with it', () => {
-    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
-    const words = start.split(/\s+/);
-    const flags = words.slice(words.indexOf('node') + 1, words.indexOf('dist/cli.js'));
-    expect(flags).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/), expect.stringMatching(/^--max-semi-space-size=\d+$/)]);
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  const flagsOf = (script: string | undefined) => {
+    const words = (script ?? '').split(/\s+/);
+    return words.slice(words.indexOf('node') + 1, words.indexOf('dist/cli.js'));
+  };
+
+  it('is the same for npm start and the Docker image, and the bench runs its api and single processes with it', () => {
+    const flags = flagsOf(scripts.start);
+    expect(flags).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/)]);
     expect(read('Dockerfile')).toContain(`ENV NODE_OPTIONS="${flags.join(' ')}"`);
-    expect(productionNodeFlags()).toEqual(flags);
+    expect(productionNodeFlags('all')).toEqual(flags);
+    expect(productionNodeFlags('api')).toEqual(flags);
+  });
+
+  it("adds a smaller young generation for workers alone: npm run start:worker, docker-compose.yml's workers and the bench's", () => {
+    const flags = flagsOf(scripts['start:worker']);
+    expect(flags).toEqual([...flagsOf(scripts.start), expect.stringMatching(/^--max-semi-space-size=\d+$/)]);
+    expect(scripts['start:worker']).toMatch(/dist\/cli\.js serve --role worker$/);
+    expect(compose.services.worker?.environment?.NODE_OPTIONS).toBe(flags.join(' '));
+    // The api (and the demo, both roles in one process) keep the image's NODE_OPTIONS.
+    expect(compose.services.api?.environment).toBeDefined();
+    expect(compose.services.api?.environment?.NODE_OPTIONS).toBeUndefined();
+    expect(productionNodeFlags('worker')).toEqual(flags);
   });
 });
 
