@@ -11,11 +11,14 @@
 
 /** The data of `text`, or null when this reader cannot be sure to read it as `yaml` would. */
 export function readPlainYaml(text: string): { data: unknown } | null {
+  // A file saved with CRLF line ends (a roster edited on Windows) reads as with LF: YAML normalises
+  // both to one line feed (YAML 1.2.2, 5.4 "Line Break Characters"). A carriage return alone is left.
+  const lf = text.includes('\r') ? text.replaceAll('\r\n', '\n') : text;
   // Tabs, carriage returns, a BOM, control and line-separator characters: all left to `yaml`.
   // eslint-disable-next-line no-control-regex -- these are the characters refused.
-  if (/[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]/.test(text)) return null;
+  if (/[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]/.test(lf)) return null;
   const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
+  for (const raw of lf.split('\n')) {
     const content = raw.trimStart();
     if (content === '' || content.startsWith('#')) continue;
     if (/^(?:---|\.\.\.)(?:\s|$)/.test(raw) || raw.startsWith('%')) return null;

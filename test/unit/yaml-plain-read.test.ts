@@ -17,6 +17,7 @@ describe('the plain YAML reader', () => {
     ['plain scalars the core schema reads', 'a: null\nb: ~\nc: True\nd: false\ne: 0\nf: 12\ng: 1.5\nh: yes\ni: Smith, John\nj: a:b\nk: a#b\nl: https://example.com/x\n'],
     ['nested mappings and empty values', 'roles:\n  sre:\n    title: SRE\n    responsibilities: [Ops, On call]\n    levels:\n      - level: senior\n        title: Senior SRE\n        responsibilities:\n          - Ops\n  empty:\ninternships:\n  notify: [a, b]\n  access_requests_project: infra/access\n'],
     ['a URL in a flow mapping', 'people:\n  - { username: a, efw: https://docs.example.com/a/b?c=d }\n'],
+    ['CRLF line ends (saved on Windows)', 'timezone: Europe/London\r\nteams:\r\n  - { id: a, name: A }\r\n# note\r\nnotify: [x, "y z"]\r\nempty:\r\n'],
   ])('reads %s as yaml does', (_, text) => {
     const read = readPlainYaml(text);
     expect(read).not.toBeNull();
@@ -50,7 +51,8 @@ describe('the plain YAML reader', () => {
     ['a scalar document', 'just text\n'],
     ['a line indented between two levels', 'a:\n    b: 1\n  c: 2\n'],
     ['an empty list item', 'a:\n  -\n  - b\n'],
-    ['carriage returns', 'a: 1\r\nb: 2\r\n'],
+    ['a carriage return alone', 'a: 1\rb: 2\n'],
+    ['a carriage return inside a line', 'a: "x\ry"\n'],
   ])('leaves %s to yaml', (_, text) => {
     expect(readPlainYaml(text)).toBeNull();
   });
@@ -77,7 +79,8 @@ describe('the plain YAML reader', () => {
     let accepted = 0;
     for (let n = 0; n < 4000; n++) {
       const lines = Array.from({ length: 1 + (n % 6) }, () => pick(shapes)(pick(['', '', '  ', '    ', ' '])));
-      const text = `${lines.join('\n')}\n`;
+      const eol = n % 3 === 0 ? '\r\n' : '\n';
+      const text = `${lines.join(eol)}${eol}`;
       const read = readPlainYaml(text);
       if (read === null) continue;
       accepted++;
