@@ -337,6 +337,7 @@ function opsPlugins(
     publicUrl: config.publicUrl,
     now: deps.now ?? (() => new Date()),
     ttlMs,
+    onListingError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'dashboard: bringing a GitLab listing up to date failed; the page shows the last one'),
   });
   // One store for both: sign-outs and wrong-token counts hold across the dashboard, the queue admin and every api process.
   const store = createRedisDashboardStore(deps.ops, config.queuePrefix);

@@ -10,6 +10,7 @@ import type { CheckpointsView, GearingView, InternshipsView, TrainingView } from
 import type { ReconcileStatus } from './reconcile-status.js';
 import type { AuditStatus } from '../../workflows/privacy/privacy-workflow.js';
 import { NO_BOARD_LINKS, readBoardLinks } from '../../workflows/boards.js';
+import { liveListing } from './live-listing.js';
 import type { BoardLinks } from '../../workflows/boards.js';
 
 /** A section's data, or why it could not be read (the page still renders the rest). */
@@ -53,8 +54,15 @@ export interface DashboardDataDeps {
   /** TRELLIS_PUBLIC_URL: which project hook is Trellis's. */
   readonly publicUrl: string | undefined;
   readonly now: () => Date;
-  /** How long GitLab reads are reused; default 30 s. Queue depths are always live. */
+  /**
+   * How long GitLab reads are answered as they are; default 30 s. Issue listings are then brought up
+   * to date with what changed, in the background (live-listing.ts). Queue depths are always live.
+   */
   readonly ttlMs?: number;
+  /** How often an issue listing is read whole again (deleted issues are seen no other way); default 10 min. */
+  readonly wholeListingMs?: number;
+  /** Told when a listing's update in the background fails (the page keeps what it had). */
+  readonly onListingError?: (err: unknown) => void;
 }
 
 /**
@@ -66,20 +74,27 @@ export interface DashboardDataDeps {
  */
 export function createDashboardData(deps: DashboardDataDeps): DashboardData {
   const ttl = deps.ttlMs ?? 30_000;
-  const issues = (labels: string[], state: 'opened' | 'all', opts: { inRecords?: boolean; withDescription?: boolean } = {}) =>
-    cached(ttl, async () => {
-      const gitlab = deps.gitlab();
-      if (!gitlab) throw new Error('GitLab is not configured (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT)');
-      const out: Issue[] = [];
+  const gitlab = (): GitLabGateway => {
+    const g = deps.gitlab();
+    if (!g) throw new Error('GitLab is not configured (GITLAB_URL, GITLAB_TOKEN, GITLAB_PROJECT)');
+    return g;
+  };
+  const issues = (labels: string[], opts: { inRecords?: boolean; withDescription?: boolean } = {}) =>
+    liveListing({
       // Checkpoints live in people's private projects: one listing of the records group finds them all.
-      const source = opts.inRecords && deps.recordsGroup ? gitlab.forGroup(deps.recordsGroup) : gitlab;
+      source: () => (opts.inRecords && deps.recordsGroup ? gitlab().forGroup(deps.recordsGroup) : gitlab()),
+      labels,
+      state: 'all',
       // Only training's view reads descriptions (the checklists); the others keep none of them.
-      for await (const issue of source.listIssues({ labels, state })) out.push(opts.withDescription ? issue : { ...issue, description: '' });
-      return out;
+      keep: opts.withDescription ? (issue) => issue : (issue) => ({ ...issue, description: '' }),
+      ttlMs: ttl,
+      wholeEveryMs: deps.wholeListingMs ?? 10 * 60_000,
+      ...(deps.onListingError ? { onUpdateError: deps.onListingError } : {}),
     });
-  const training = issues([TRAINING_LABEL], 'all', { withDescription: true });
-  const checkpoints = new Map<string, () => Promise<Issue[]>>();
-  const internships = issues(['internship-request'], 'all');
+  const training = issues([TRAINING_LABEL], { withDescription: true });
+  // This quarter's listing only: the last quarter's is dropped when the quarter turns.
+  let checkpoints: { quarter: string; load: () => Promise<readonly Issue[]> } | undefined;
+  const internships = issues(['internship-request']);
   const hooks = cached(ttl, async () => deps.gitlab()?.listHooks() ?? []);
   const roster = async (): Promise<Roster | null> => deps.roster().catch(() => null);
   // Boards are made once by setup: read rarely, and a page without its board link still renders.
@@ -88,7 +103,7 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
     return gitlab ? readBoardLinks(gitlab, deps.recordsGroup ?? null) : NO_BOARD_LINKS;
   });
   const trainingSection = shapedSection(deps.now, trainingView);
-  const checkpointsSection = shapedSection(deps.now, (listed: Issue[], r: Roster, quarter: string) => checkpointsView(listed, r, quarterByName(quarter, r)));
+  const checkpointsSection = shapedSection(deps.now, (listed: readonly Issue[], r: Roster, quarter: string) => checkpointsView(listed, r, quarterByName(quarter, r)));
   const internshipsSection = shapedSection(deps.now, internshipsView);
   const gearingSection = shapedSection(deps.now, gearingView);
   const rolesSection = shapedSection(deps.now, (r: Roster) => rolesByLadder(r.roles));
@@ -99,13 +114,8 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
       checkpointsSection(async () => {
         const r = await deps.roster();
         const quarter = quarterOf(deps.now(), r).name;
-        const key = `quarter::${quarter}`;
-        let load = checkpoints.get(key);
-        if (!load) {
-          load = issues(['career-checkpoint', key], 'all', { inRecords: true });
-          checkpoints.set(key, load);
-        }
-        return [await load(), r, quarter] as const;
+        if (checkpoints?.quarter !== quarter) checkpoints = { quarter, load: issues(['career-checkpoint', `quarter::${quarter}`], { inRecords: true }) };
+        return [await checkpoints.load(), r, quarter] as const;
       }),
     internships: () => internshipsSection(async () => [await internships(), await roster()] as const),
     gearing: () => gearingSection(async () => [await deps.roster()] as const),
