@@ -63,6 +63,8 @@ export interface DashboardDataDeps {
   readonly wholeListingMs?: number;
   /** Told when a listing's update in the background fails (the page keeps what it had). */
   readonly onListingError?: (err: unknown) => void;
+  /** The real-time clock (ms) the listings' periods are counted on; default `performance.now`. */
+  readonly clock?: () => number;
 }
 
 /**
@@ -90,6 +92,7 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
       ttlMs: ttl,
       wholeEveryMs: deps.wholeListingMs ?? 10 * 60_000,
       ...(deps.onListingError ? { onUpdateError: deps.onListingError } : {}),
+      ...(deps.clock ? { clock: deps.clock } : {}),
     });
   const training = issues([TRAINING_LABEL], { withDescription: true });
   // This quarter's listing only: the last quarter's is dropped when the quarter turns.
