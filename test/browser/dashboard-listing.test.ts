@@ -16,7 +16,8 @@ import type { RunningSim } from '../../src/sim/index.js';
 
 /**
  * The checkpoints page against the simulator over HTTP: listed whole once, then brought up to date
- * from GitLab's `updated_after` listing in the background, never waiting for GitLab once shown.
+ * from GitLab's `updated_after` listing, in the background while it is being viewed and before it is
+ * shown when nobody looked for a while.
  */
 
 const TOKEN = 'dashboard-token-0123456789abcdef';
@@ -177,6 +178,16 @@ describe("the checkpoints page follows GitLab at the cost of what changed", () =
     } finally {
       sim.setFaults({ error_ratio: 0 });
     }
+  });
+
+  it('brings the page up to date before answering it when nobody looked for a while, with one call', async () => {
+    await api('PUT', `/projects/${alice.project_id}/issues/${alice.iid}`, { add_labels: 'checkpoint::done' });
+    expect(await page()).toContain(pill('done', 0));
+    clock += 2 * TTL_MS;
+    let html = '';
+    expect(await callsFor(async () => (html = await page()))).toBe(1);
+    expect(html).toContain(pill('done', 1));
+    expect(html).toContain(pill('review', 0));
   });
 
   it('sees a deleted checkpoint at the next whole listing, within the period for it', async () => {

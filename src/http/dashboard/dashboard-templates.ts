@@ -60,7 +60,7 @@ const LAYOUT = `<!doctype html>
 {{#if signedIn}}<nav aria-label="Dashboard">{{#each nav}}<a href="{{href}}"{{#if current}} aria-current="page"{{/if}}>{{label}}</a>{{/each}}</nav>
 <form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>{{/if}}
 </header><main>{{{body}}}</main>
-<footer>Career records live in GitLab; this page reads them (brought up to date with what changed, at most every {{ttl}} s while viewed) and changes nothing.</footer></body></html>`;
+<footer>Career records live in GitLab; this page reads them (what changed is read every {{ttl}} s while viewed; a page is never shown more than twice that behind) and changes nothing.</footer></body></html>`;
 
 const SECTION_ERROR = `<p class="error">Could not read this from GitLab: {{error}}</p>`;
 

@@ -12,7 +12,10 @@ import { CLOCK_MARGIN_MS } from '../../workflows/reconcile/reconcile-mark.js';
  * reconcile's mark rests on (src/workflows/reconcile/reconcile-mark.ts). The update lists without the
  * label filter, so an issue that lost a label is seen and dropped. A deleted issue is not listed by
  * anything, so the listing is read whole again at least every `wholeEveryMs`. Once there is a listing,
- * a read never waits for GitLab: past `ttlMs` it answers what it has and updates in the background.
+ * a read past `ttlMs` answers what it has and updates in the background, so someone refreshing a page
+ * never waits for GitLab. A listing last checked more than `STALE_TTLS` periods ago is too old to show
+ * (nobody looked for a while, and a page of hours ago would be answered as current): that read waits
+ * for what changed, usually one call, and a whole listing that is due follows in the background.
  */
 
 export interface IssueSource {
@@ -42,11 +45,14 @@ export interface LiveListingOptions {
 /** What an update costs at most, as a share of the listing, before a whole listing is cheaper. */
 const UPDATE_SHARE = 0.25;
 const UPDATE_FLOOR = 200;
+/** Past this many ttl periods since its last check, a listing is brought up to date before it is answered. */
+const STALE_TTLS = 2;
 
 /**
  * The listing, kept up to date as described above. Answers the same array while nothing changed (the
  * dashboard shapes and renders a page once per array); a change gives a new array in GitLab's order
- * (newest first). The first listing is awaited by every reader; a failed one is not kept.
+ * (newest first). The first listing is awaited by every reader; a failed one is not kept. A failed
+ * update keeps the listing it had (answered, and tried again after the ttl).
  */
 export function liveListing(opts: LiveListingOptions): () => Promise<readonly Issue[]> {
   const wall = opts.wallClock ?? Date.now;
@@ -56,7 +62,8 @@ export function liveListing(opts: LiveListingOptions): () => Promise<readonly Is
 
   let current: { issues: readonly Issue[]; byId: Map<number, Issue>; since: number; checkedAt: number; wholeAt: number } | undefined;
   let first: Promise<readonly Issue[]> | undefined;
-  let updating = false;
+  /** The update in flight, if any: one at a time, and a read that must wait joins it. */
+  let pending: Promise<void> | undefined;
 
   const listWhole = async () => {
     const started = { wall: wall(), clock: clock() };
@@ -89,18 +96,19 @@ export function liveListing(opts: LiveListingOptions): () => Promise<readonly Is
     return true;
   };
 
-  const update = async (was: NonNullable<typeof current>) => {
-    updating = true;
-    try {
-      if (clock() - was.wholeAt >= opts.wholeEveryMs || !(await listChanges(was))) await listWhole();
-    } catch (err) {
-      // The listing it had stays, and the next read after the ttl tries again.
-      if (current === was) current = { ...was, checkedAt: clock() };
-      opts.onUpdateError?.(err);
-    } finally {
-      updating = false;
-    }
-  };
+  /** Brings `was` up to date: what changed, or a whole listing when one is due (`whole`) or cheaper. */
+  const update = (was: NonNullable<typeof current>, whole: boolean): Promise<void> =>
+    (pending ??= (async () => {
+      try {
+        if ((whole && clock() - was.wholeAt >= opts.wholeEveryMs) || !(await listChanges(was))) await listWhole();
+      } catch (err) {
+        // The listing it had stays, and the next read after the ttl tries again.
+        if (current === was) current = { ...was, checkedAt: clock() };
+        opts.onUpdateError?.(err);
+      }
+    })().finally(() => {
+      pending = undefined;
+    }));
 
   return async () => {
     if (!current) {
@@ -113,7 +121,14 @@ export function liveListing(opts: LiveListingOptions): () => Promise<readonly Is
       );
       return first;
     }
-    if (!updating && clock() - current.checkedAt >= opts.ttlMs) void update(current);
+    const age = clock() - current.checkedAt;
+    if (age < opts.ttlMs) return current.issues;
+    if (age < STALE_TTLS * opts.ttlMs) {
+      void update(current, true);
+      return current.issues;
+    }
+    await update(current, false);
+    if (clock() - current.wholeAt >= opts.wholeEveryMs) void update(current, true);
     return current.issues;
   };
 }
